@@ -1,0 +1,2 @@
+//! The diagnostics core of manifest-lint.
+pub mod facts;

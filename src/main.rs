@@ -1,0 +1,6 @@
+//! The `manifest-lint` binary. All of its logic lives in `crates/cli`; this file only exists so
+//! that the binary can be installed from the repository root (`cargo install --path .`).
+
+fn main() -> std::process::ExitCode {
+    manifest_lint_cli::main()
+}
