@@ -1,2 +1,176 @@
 //! The diagnostics core of manifest-lint.
+//!
+//! Pure and synchronous: text in, diagnostics and a resolution model out. Spans are byte offsets
+//! into the text; [`text::LineIndex`] turns them into lines and columns at the edges. Facts from
+//! the network arrive as [`facts::OnlineFacts`]; the core never fetches anything.
+//!
+//! ```
+//! use manifest_lint_core::{lint, LintOptions};
+//! let analysis = lint(r#"{"scopedRegistries": [{"name": "x", "url": "https://r.example.com", "scopes": ["com.example.*"]}]}"#, &LintOptions::default());
+//! assert_eq!(analysis.diagnostics[0].rule.id, "glob-scope");
+//! ```
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+pub mod diagnostic;
 pub mod facts;
+pub mod model;
+pub mod parse;
+pub mod resolve;
+pub mod rules;
+pub mod text;
+pub mod url;
+pub mod version;
+
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
+pub use facts::OnlineFacts;
+pub use model::Manifest;
+pub use resolve::{Resolution, Resolver, ScopeRef};
+pub use rules::{RULES, RuleMeta, rule};
+pub use text::{Encoding, LineIndex, Position, Span};
+
+/// What a configuration may do to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+/// Inputs besides the text.
+#[derive(Debug, Default, Clone)]
+pub struct LintOptions<'a> {
+    /// What the registry probes found; `None` when offline (online rules then stay silent).
+    pub facts: Option<&'a OnlineFacts>,
+    /// Per-rule overrides by rule id.
+    pub levels: HashMap<String, RuleLevel>,
+}
+
+/// The result of linting one manifest.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub manifest: Manifest,
+    pub resolver: Resolver,
+    /// Sorted by position, then rule id.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the text parsed (permissively) into a tree; when false the model is empty.
+    pub parsed: bool,
+    /// Byte spans of credentials inside the text (user-info in registry URLs). Renderers that
+    /// show source snippets mask these bytes so no output ever repeats a secret.
+    pub secrets: Vec<Span>,
+}
+
+impl Analysis {
+    pub fn resolve(&self, package: &str) -> Resolution {
+        self.resolver.resolve(package)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Lints raw bytes: text that is not UTF-8 gets one `invalid-json` diagnostic at the first bad
+/// byte. Returns the text the spans refer to (lossily decoded when the bytes were not UTF-8).
+pub fn lint_bytes<'b>(bytes: &'b [u8], options: &LintOptions<'_>) -> (Cow<'b, str>, Analysis) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), lint(text, options)),
+        Err(err) => {
+            let text = String::from_utf8_lossy(bytes);
+            let input = rules::InputProblems { invalid_utf8: Some(err.valid_up_to()), ..Default::default() };
+            let analysis = finish(&text, None, input, options);
+            (text, analysis)
+        }
+    }
+}
+
+/// Lints a manifest's text.
+pub fn lint(text: &str, options: &LintOptions<'_>) -> Analysis {
+    let mut input = rules::InputProblems::default();
+    // A BOM is blanked out (same length, so every span stays right) and reported.
+    let blanked;
+    let parse_text = if let Some(rest) = text.strip_prefix('\u{feff}') {
+        input.bom = true;
+        blanked = format!("   {rest}");
+        blanked.as_str()
+    } else {
+        text
+    };
+    if parse_text.trim().is_empty() {
+        input.empty = true;
+        return finish(text, None, input, options);
+    }
+    let parsed = match parse::parse(parse_text) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            input.syntax_error = Some(err);
+            return finish(text, None, input, options);
+        }
+    };
+    if let Err(strict) = parse::strict_check(parse_text) {
+        input.departures = parse::departures(parse_text, parsed.value.as_ref());
+        if input.departures.is_empty() {
+            input.strict_error = Some(strict);
+        }
+    }
+    finish(text, parsed.value.as_ref(), input, options)
+}
+
+fn finish(
+    text: &str,
+    ast: Option<&jsonc_parser::ast::Value<'_>>,
+    input: rules::InputProblems,
+    options: &LintOptions<'_>,
+) -> Analysis {
+    let manifest = Manifest::from_ast(ast);
+    let resolver = Resolver::new(&manifest);
+    let ctx = rules::Context {
+        text,
+        ast,
+        manifest: &manifest,
+        resolver: &resolver,
+        facts: options.facts,
+        input: &input,
+    };
+    let mut diagnostics = rules::run_all(&ctx);
+    if !options.levels.is_empty() {
+        diagnostics.retain_mut(|d| match options.levels.get(d.rule.id) {
+            Some(RuleLevel::Off) => false,
+            Some(RuleLevel::On(severity)) => {
+                d.severity = *severity;
+                true
+            }
+            None => true,
+        });
+    }
+    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id)));
+    let secrets = secrets(text, &manifest);
+    Analysis { parsed: ast.is_some(), manifest, resolver, diagnostics, secrets }
+}
+
+fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
+    let urls = manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(manifest.registry.as_ref());
+    urls.filter_map(|url| {
+        let inner = Span::new(url.span.start + 1, url.span.end.saturating_sub(1));
+        let raw = text.get(inner.range())?;
+        let range = url::userinfo_range(raw)?;
+        Some(Span::new(inner.start + range.start, inner.start + range.end))
+    })
+    .collect()
+}
+
+/// `text` with every secret span's bytes replaced by `*` (same length, so spans still apply).
+pub fn mask_secrets<'t>(text: &'t str, secrets: &[Span]) -> Cow<'t, str> {
+    if secrets.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for span in secrets {
+        for b in &mut bytes[span.start.min(text.len())..span.end.min(text.len())] {
+            *b = b'*';
+        }
+    }
+    // Masking whole characters' bytes with ASCII keeps UTF-8 valid only when spans are on
+    // character boundaries, which URL user-info spans are; fall back to a lossy decode anyway.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}

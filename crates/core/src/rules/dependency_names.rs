@@ -1,0 +1,76 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a dependency name that Unity rejects: npm's `@scope/name` form, uppercase
+    /// letters, characters outside `a-z 0-9 . _ -`, a leading `.`, `_` or `-`, a trailing or
+    /// doubled dot, an empty name, or more than 214 characters.
+    ///
+    /// ## Why is this bad?
+    /// Unity refuses such names outright (`Package name '@rotorz/unity3d-reorderable-list' is
+    /// invalid.`), and with them the whole resolution. Package names are lowercase reverse-domain
+    /// names such as `com.company.package`.
+    ///
+    /// ## Example
+    /// ```json
+    /// "dependencies": {
+    ///   "@company/tools": "1.0.0",
+    ///   "Com.Company.Tools": "1.0.0"
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use the package's real Unity name, as written in its `package.json` `name` field. For
+    /// uppercase names the fix offers the lowercase form.
+    pub static INVALID_PACKAGE_NAME = {
+        id: "invalid-package-name",
+        severity: Error,
+        summary: "A dependency name Unity rejects",
+        check: check,
+    }
+}
+
+/// Why a package name is invalid, if it is.
+pub(crate) fn problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("The package name is empty".into());
+    }
+    if name.starts_with('@') {
+        return Some(format!(
+            "`{name}` uses npm's @scope/name form, which Unity rejects: Unity package names are reverse-domain names like `com.company.package`"
+        ));
+    }
+    if name.len() > 214 {
+        return Some(format!("The package name is {} characters long; Unity allows at most 214", name.len()));
+    }
+    if name.chars().any(char::is_uppercase) {
+        return Some(format!("`{name}` has uppercase letters; Unity package names are lowercase"));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))) {
+        let shown = if c.is_whitespace() { format!("U+{:04X} (white space)", c as u32) } else { format!("`{c}`") };
+        return Some(format!("`{name}` contains {shown}; package names allow only a-z, 0-9, `.`, `_` and `-`"));
+    }
+    if name.starts_with(['.', '_', '-']) {
+        return Some(format!("`{name}` starts with `{}`, which package names cannot", &name[..1]));
+    }
+    if name.ends_with('.') || name.contains("..") {
+        return Some(format!("`{name}` has an empty name segment (a trailing or doubled dot)"));
+    }
+    None
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for dep in ctx.manifest.dependencies() {
+        let name = &dep.name.value;
+        let Some(message) = problem(name) else { continue };
+        let mut d = Diagnostic::new(&INVALID_PACKAGE_NAME, dep.name.span, message);
+        let lowered = name.to_lowercase();
+        if lowered != *name && problem(&lowered).is_none() {
+            d = d.with_fix(Fix::unsafe_(
+                format!("Use `{lowered}`"),
+                vec![Edit::replace(dep.name.span, json_string(&lowered))],
+            ));
+        }
+        out.push(d);
+    }
+}

@@ -1,0 +1,84 @@
+use super::prelude::*;
+use crate::version::{VersionProblem, classify};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a dependency value that is neither an exact SemVer version, a `file:` path, nor a
+    /// Git URL of a form Unity accepts.
+    ///
+    /// ## Why is this bad?
+    /// Unity resolves exact versions only: npm ranges (`^1.2.0`, `~1.2`, `>=1.0.0`, `1.x`),
+    /// tags (`latest`) and prefixes (`v1.2.3`) fail. `exclude` is obsolete. A Git URL must end
+    /// its repository path in `.git` or start with `git+`; `?path=` must come before
+    /// `#revision` (the reverse fails); a commit must be the full 40-character hash. `file:` paths
+    /// use forward slashes.
+    ///
+    /// ## Example
+    /// ```json
+    /// "dependencies": {
+    ///   "com.example.tools": "^1.2.0",
+    ///   "com.example.git": "https://github.com/example/repo.git#v1.0.0?path=/Packages/tools"
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Pin the exact version (`1.2.0`); put `?path=` before `#revision`; use the full commit
+    /// hash. The fixes do what can be done without guessing.
+    pub static INVALID_VERSION = {
+        id: "invalid-version",
+        severity: Error,
+        summary: "A dependency value that is not an exact version, a `file:` path or a Git URL Unity accepts",
+        check: check,
+    }
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for dep in ctx.manifest.dependencies() {
+        let Some(version) = &dep.version else { continue };
+        let Err(problem) = classify(&version.value) else { continue };
+        let v = &version.value;
+        let replace = |title: String, with: &str, safe: bool| {
+            let edits = vec![Edit::replace(version.span, json_string(with))];
+            if safe { Fix::safe(title, edits) } else { Fix::unsafe_(title, edits) }
+        };
+        let (message, fix): (String, Option<Fix>) = match problem {
+            VersionProblem::Empty => ("The version is empty".into(), None),
+            VersionProblem::Exclude => ("`exclude` is obsolete; remove the dependency instead".into(), None),
+            VersionProblem::Tag => (format!("`{v}` is a tag; Unity needs an exact version such as `1.2.0`"), None),
+            VersionProblem::Range { exact } => (
+                format!("`{v}` is a version range; Unity needs an exact version"),
+                exact.map(|e| replace(format!("Pin `{e}`"), &e, false)),
+            ),
+            VersionProblem::LeadingV { exact } => (
+                format!("`{v}` is not a SemVer version (no `v` prefix)"),
+                Some(replace(format!("Use `{exact}`"), &exact, true)),
+            ),
+            VersionProblem::NotSemver(why) => (
+                format!("`{v}` is not an exact SemVer version (major.minor.patch){}", if why.is_empty() { String::new() } else { format!(": {why}") }),
+                None,
+            ),
+            VersionProblem::FileEmpty => ("`file:` needs a path to a package folder or tarball".into(), None),
+            VersionProblem::FileBackslashes { fixed } => (
+                "`file:` paths must use forward slashes".into(),
+                Some(replace("Use forward slashes".into(), &fixed, true)),
+            ),
+            VersionProblem::GitRevisionBeforePath { fixed } => (
+                "`?path=` must come before `#revision` in a Git URL; in this order Unity fails to fetch it".into(),
+                Some(replace("Put `?path=` before `#revision`".into(), &fixed, true)),
+            ),
+            VersionProblem::GitShortHash { hash } => (
+                format!("`{hash}` looks like a short commit hash; Unity needs the full 40-character hash"),
+                None,
+            ),
+            VersionProblem::HttpNotGit { suggestion } => (
+                "Unity does not recognise this URL as a Git repository (its path does not end in `.git` and it has no `git+` prefix)".into(),
+                suggestion.map(|s| replace("Add `.git`".into(), &s, false)),
+            ),
+        };
+        let mut d = Diagnostic::new(&INVALID_VERSION, version.span, message);
+        if let Some(fix) = fix {
+            d = d.with_fix(fix);
+        }
+        out.push(d);
+    }
+}

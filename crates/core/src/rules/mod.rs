@@ -1,0 +1,273 @@
+//! The rules: one file each, each declared with [`declare_rule!`] so that its doc comment is its
+//! documentation, and all listed once in [`RULES`], the table that drives `rules`, `explain`,
+//! SARIF rule metadata and the language server's `codeDescription`.
+
+use jsonc_parser::ast::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::OnlineFacts;
+use crate::model::Manifest;
+use crate::parse::{Departure, SyntaxError};
+use crate::resolve::Resolver;
+
+/// Where the rules' documentation is published; a rule's page is `DOCS_URL#<id>`.
+pub const DOCS_URL: &str = "https://github.com/manifest-lint/manifest-lint/blob/main/docs/rules.md";
+
+/// A rule's identity and documentation.
+pub struct RuleMeta {
+    /// Stable id, kebab-case: what users type in configuration and what SARIF calls `ruleId`.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// Raw doc comment (sections "What it does", "Why is this bad?", "Example", "How to fix").
+    doc: &'static str,
+    /// Whether the rule needs facts from the network (`--online`).
+    pub online: bool,
+    check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+impl RuleMeta {
+    /// The documentation as Markdown.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.doc.len());
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+
+    pub fn url(&self) -> String {
+        format!("{DOCS_URL}#{}", self.id)
+    }
+}
+
+impl std::fmt::Debug for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for RuleMeta {}
+
+/// Declares a rule. The doc comment becomes the rule's documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            severity: $severity:ident,
+            summary: $summary:literal,
+            $(online: $online:literal,)?
+            check: $check:path $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            default_severity: $crate::diagnostic::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            online: false $(|| $online)?,
+            check: $check,
+        };
+    };
+}
+
+/// Everything a rule may look at. Rules never see the network: online facts come in `facts`.
+pub struct Context<'a> {
+    pub text: &'a str,
+    /// The permissively parsed tree, when the text parsed at all.
+    pub ast: Option<&'a Value<'a>>,
+    pub manifest: &'a Manifest,
+    pub resolver: &'a Resolver,
+    pub facts: Option<&'a OnlineFacts>,
+    /// Input-level problems for `invalid-json`.
+    pub input: &'a InputProblems,
+}
+
+impl Context<'_> {
+    /// The URL and display name of the registry a package resolves to.
+    pub fn registry_for(&self, package: &str) -> (&str, String) {
+        match self.resolver.resolve(package).winner {
+            Some(winner) => {
+                let registry = &self.manifest.registries()[winner.registry];
+                (registry.url.as_ref().map_or("", |u| u.value.as_str()), registry.display_name())
+            }
+            None => {
+                let url = self.manifest.default_registry_url();
+                let name = if url == crate::model::UNITY_REGISTRY_URL { "Unity's registry".to_string() } else { "the default registry".to_string() };
+                (url, name)
+            }
+        }
+    }
+
+    /// Every registry URL string of the manifest with its span (scoped registries, then the
+    /// legacy top-level `registry`).
+    pub fn registry_urls(&self) -> impl Iterator<Item = &crate::model::Str> {
+        self.manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(self.manifest.registry.as_ref())
+    }
+}
+
+/// What went wrong before (or instead of) building the model.
+#[derive(Debug, Default)]
+pub struct InputProblems {
+    pub syntax_error: Option<SyntaxError>,
+    pub departures: Vec<Departure>,
+    /// The strict parser's complaint when the permissive walk found no departure to explain it.
+    pub strict_error: Option<(crate::text::Span, String)>,
+    pub bom: bool,
+    /// Offset of the first byte that is not UTF-8.
+    pub invalid_utf8: Option<usize>,
+    pub empty: bool,
+}
+
+mod dependency_names;
+mod duplicate_key;
+mod duplicate_registry;
+mod duplicate_scope;
+mod empty_scopes;
+mod glob_scope;
+mod insecure_registry_url;
+mod invalid_json;
+mod invalid_registry_url;
+mod invalid_scope;
+mod invalid_value;
+mod invalid_version;
+mod missing_property;
+mod npm_scope_notation;
+mod package_not_found;
+mod pinned_package_missing;
+mod redundant_scope;
+mod registry_not_searchable;
+mod registry_unauthorized;
+mod registry_url_credentials;
+mod shadowed_scope;
+mod unity_scope_override;
+mod unknown_property;
+mod unreachable_registry;
+mod unscoped_dependency;
+mod version_not_found;
+mod wrong_type;
+
+pub use dependency_names::INVALID_PACKAGE_NAME;
+pub use duplicate_key::DUPLICATE_KEY;
+pub use duplicate_registry::DUPLICATE_REGISTRY;
+pub use duplicate_scope::DUPLICATE_SCOPE;
+pub use empty_scopes::EMPTY_SCOPES;
+pub use glob_scope::GLOB_SCOPE;
+pub use insecure_registry_url::INSECURE_REGISTRY_URL;
+pub use invalid_json::INVALID_JSON;
+pub use invalid_registry_url::INVALID_REGISTRY_URL;
+pub use invalid_scope::INVALID_SCOPE;
+pub use invalid_value::INVALID_VALUE;
+pub use invalid_version::INVALID_VERSION;
+pub use missing_property::MISSING_PROPERTY;
+pub use npm_scope_notation::NPM_SCOPE_NOTATION;
+pub use package_not_found::PACKAGE_NOT_FOUND;
+pub use pinned_package_missing::PINNED_PACKAGE_MISSING;
+pub use redundant_scope::REDUNDANT_SCOPE;
+pub use registry_not_searchable::REGISTRY_NOT_SEARCHABLE;
+pub use registry_unauthorized::REGISTRY_UNAUTHORIZED;
+pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
+pub use shadowed_scope::SHADOWED_SCOPE;
+pub use unity_scope_override::UNITY_SCOPE_OVERRIDE;
+pub use unknown_property::UNKNOWN_PROPERTY;
+pub use unreachable_registry::UNREACHABLE_REGISTRY;
+pub use unscoped_dependency::UNSCOPED_DEPENDENCY;
+pub use version_not_found::VERSION_NOT_FOUND;
+pub use wrong_type::WRONG_TYPE;
+
+/// Every rule, in the order `manifest-lint rules` lists them.
+pub static RULES: &[&RuleMeta] = &[
+    &INVALID_JSON,
+    &DUPLICATE_KEY,
+    &WRONG_TYPE,
+    &INVALID_VALUE,
+    &MISSING_PROPERTY,
+    &UNKNOWN_PROPERTY,
+    &NPM_SCOPE_NOTATION,
+    &GLOB_SCOPE,
+    &INVALID_SCOPE,
+    &EMPTY_SCOPES,
+    &DUPLICATE_SCOPE,
+    &SHADOWED_SCOPE,
+    &REDUNDANT_SCOPE,
+    &UNITY_SCOPE_OVERRIDE,
+    &INVALID_REGISTRY_URL,
+    &INSECURE_REGISTRY_URL,
+    &REGISTRY_URL_CREDENTIALS,
+    &DUPLICATE_REGISTRY,
+    &INVALID_PACKAGE_NAME,
+    &INVALID_VERSION,
+    &UNSCOPED_DEPENDENCY,
+    &PINNED_PACKAGE_MISSING,
+    &UNREACHABLE_REGISTRY,
+    &REGISTRY_UNAUTHORIZED,
+    &REGISTRY_NOT_SEARCHABLE,
+    &PACKAGE_NOT_FOUND,
+    &VERSION_NOT_FOUND,
+];
+
+/// Looks a rule up by id.
+pub fn rule(id: &str) -> Option<&'static RuleMeta> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// Runs every rule.
+pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        (rule.check)(ctx, &mut out);
+    }
+    out
+}
+
+/// The closest candidate to `word` by Jaro-Winkler similarity, when it is close enough to be
+/// worth a "did you mean".
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Shared helpers for rule files.
+pub(crate) mod prelude {
+    pub(crate) use super::Context;
+    pub(crate) use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+    pub(crate) use crate::text::Span;
+
+    /// A JSON string literal for `value`, for replacements.
+    pub(crate) fn json_string(value: &str) -> String {
+        serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", rule.id);
+            let doc = rule.documentation();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+                assert!(doc.contains(section), "{} lacks {section}", rule.id);
+            }
+            assert!(!rule.summary.ends_with('.'), "{}: summary is a phrase", rule.id);
+        }
+    }
+}

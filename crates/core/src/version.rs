@@ -1,0 +1,186 @@
+//! Dependency values: an exact SemVer version, a `file:` path, or a Git URL of a form Unity
+//! accepts.
+
+/// What kind of dependency a (valid) value declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DependencySource {
+    /// Resolved through a registry.
+    Registry(semver::Version),
+    /// A local folder or tarball.
+    File,
+    Git,
+}
+
+/// Why a value is not acceptable, with the corrected value where one is evident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionProblem {
+    Empty,
+    /// `exclude`: obsolete in current Unity versions.
+    Exclude,
+    /// A tag such as `latest` or `*`.
+    Tag,
+    /// An npm range (`^1.2.0`, `~1.2`, `>=1.0.0`, `1.x`); `exact` is the version it names, if any.
+    Range { exact: Option<String> },
+    /// `v1.2.3`.
+    LeadingV { exact: String },
+    NotSemver(String),
+    FileEmpty,
+    FileBackslashes { fixed: String },
+    /// `#revision` before `?path=`: Unity requires the path first.
+    GitRevisionBeforePath { fixed: String },
+    /// A short commit hash; Unity needs all 40 hex digits.
+    GitShortHash { hash: String },
+    /// An http(s) URL that Unity does not recognise as Git (no `.git`, no `git+`).
+    HttpNotGit { suggestion: Option<String> },
+}
+
+/// Classifies a dependency value.
+pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(VersionProblem::Empty);
+    }
+    if let Some(path) = value.strip_prefix("file:") {
+        if path.trim().is_empty() {
+            return Err(VersionProblem::FileEmpty);
+        }
+        if path.contains('\\') {
+            return Err(VersionProblem::FileBackslashes { fixed: value.replace('\\', "/") });
+        }
+        return Ok(DependencySource::File);
+    }
+    if is_git(value) {
+        return check_git(value).map(|()| DependencySource::Git);
+    }
+    if value.starts_with("http://") || value.starts_with("https://") {
+        let repo_end = value.find(['?', '#']).unwrap_or(value.len());
+        let (repo, rest) = value.split_at(repo_end);
+        let repo = repo.trim_end_matches('/');
+        let forge = ["github.com/", "gitlab.com/", "bitbucket.org/"].iter().any(|f| repo.contains(f));
+        let suggestion = forge.then(|| format!("{repo}.git{rest}"));
+        return Err(VersionProblem::HttpNotGit { suggestion });
+    }
+    if value == "exclude" {
+        return Err(VersionProblem::Exclude);
+    }
+    if matches!(value, "latest" | "*" | "next" | "x") {
+        return Err(VersionProblem::Tag);
+    }
+    if let Ok(version) = semver::Version::parse(value) {
+        return Ok(DependencySource::Registry(version));
+    }
+    if let Some(rest) = value.strip_prefix(['v', 'V'])
+        && semver::Version::parse(rest).is_ok()
+    {
+        return Err(VersionProblem::LeadingV { exact: rest.to_string() });
+    }
+    if value.starts_with(['^', '~', '>', '<', '='])
+        || value.contains("||")
+        || value.contains(" - ")
+        || value.split('.').any(|part| matches!(part, "x" | "X" | "*"))
+    {
+        let stripped = value.trim_start_matches(['^', '~', '>', '<', '=', ' ']);
+        let exact = semver::Version::parse(stripped).ok().map(|_| stripped.to_string());
+        return Err(VersionProblem::Range { exact });
+    }
+    Err(VersionProblem::NotSemver(match semver::Version::parse(value) {
+        Err(err) => err.to_string(),
+        Ok(_) => String::new(),
+    }))
+}
+
+/// Whether Unity treats the value as a Git dependency.
+pub fn is_git(value: &str) -> bool {
+    if value.starts_with("git+") || value.starts_with("git://") {
+        return true;
+    }
+    let repo_end = value.find(['?', '#']).unwrap_or(value.len());
+    let repo = &value[..repo_end];
+    let scp = value.contains('@') && !value.contains("://") && value.contains(':');
+    (repo.ends_with(".git") || repo.ends_with(".git/"))
+        && (value.contains("://") || scp || value.starts_with("git@"))
+}
+
+fn check_git(value: &str) -> Result<(), VersionProblem> {
+    let hash = value.find('#');
+    let query = value.find('?');
+    if let (Some(h), Some(q)) = (hash, query)
+        && h < q
+    {
+        let repo = &value[..h];
+        let revision = &value[h..q];
+        let path = &value[q..];
+        return Err(VersionProblem::GitRevisionBeforePath { fixed: format!("{repo}{path}{revision}") });
+    }
+    if let Some(h) = hash {
+        let revision = &value[h + 1..];
+        let hexish = (7..40).contains(&revision.len())
+            && revision.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && revision.bytes().any(|b| (b'a'..=b'f').contains(&b))
+            && revision.bytes().any(|b| b.is_ascii_digit());
+        if hexish {
+            return Err(VersionProblem::GitShortHash { hash: revision.to_string() });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepted_values() {
+        for v in [
+            "1.0.0",
+            "1.0.1-preview.1",
+            "2.3.1+build.5",
+            "file:../x",
+            "file:C:/x",
+            "file:pkg.tgz",
+            "https://github.com/user/repo.git",
+            "https://github.com/user/repo.git?path=/sub/folder#v1.0.0",
+            "https://github.com/meta-quest/Unity-UtilityPackages.git?path=com.meta.tutorial.framework#com.meta.tutorial.framework-1.0.2",
+            "git+https://example.com/repo",
+            "git+ssh://git@example.com/repo.git",
+            "git://example.com/repo.git",
+            "git@github.com:user/repo.git",
+            "ssh://git@github.com/user/repo.git#0123456789abcdef0123456789abcdef01234567",
+            "https://github.com/user/repo.git#release-2024",
+            "https://github.com/user/repo.git#1234567",
+        ] {
+            assert!(classify(v).is_ok(), "{v}: {:?}", classify(v));
+        }
+    }
+
+    #[test]
+    fn rejected_values() {
+        use VersionProblem::*;
+        let cases: Vec<(&str, VersionProblem)> = vec![
+            ("", Empty),
+            ("exclude", Exclude),
+            ("latest", Tag),
+            ("^1.2.0", Range { exact: Some("1.2.0".into()) }),
+            ("~1.2", Range { exact: None }),
+            (">=1.0.0", Range { exact: Some("1.0.0".into()) }),
+            ("1.x", Range { exact: None }),
+            ("v1.2.3", LeadingV { exact: "1.2.3".into() }),
+            ("file:", FileEmpty),
+            ("file:..\\x", FileBackslashes { fixed: "file:../x".into() }),
+            (
+                "https://github.com/u/r.git#v1?path=/a",
+                GitRevisionBeforePath { fixed: "https://github.com/u/r.git?path=/a#v1".into() },
+            ),
+            ("https://github.com/u/r.git#a1b2c3d", GitShortHash { hash: "a1b2c3d".into() }),
+            (
+                "https://github.com/u/r?path=/p",
+                HttpNotGit { suggestion: Some("https://github.com/u/r.git?path=/p".into()) },
+            ),
+        ];
+        for (value, problem) in cases {
+            assert_eq!(classify(value), Err(problem), "{value}");
+        }
+        assert!(matches!(classify("1.0"), Err(NotSemver(_))));
+        assert!(matches!(classify("01.0.0"), Err(NotSemver(_))));
+    }
+}
