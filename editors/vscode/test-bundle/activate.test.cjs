@@ -1,0 +1,178 @@
+// Loads the bundled extension (dist/extension.js, what the .vsix ships) against a stub `vscode`
+// module and checks how activation finds, or fails to find, the server. Run after `npm run bundle`.
+'use strict';
+
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Module = require('node:module');
+
+const bundle = path.resolve(__dirname, '..', 'dist', 'extension.js');
+
+/** A class for every vscode API the language client touches at load time but these tests never use. */
+class Anything {
+  constructor(...args) {
+    this.args = args;
+  }
+  dispose() {}
+}
+const disposable = () => ({ dispose() {} });
+
+function makeVscode({ trusted, config, workspaceFolder }) {
+  const log = [];
+  const errors = [];
+  const commands = [];
+  const api = {
+    window: {
+      createOutputChannel: () => ({ appendLine: (l) => log.push(l), append() {}, show() {}, clear() {}, dispose() {}, replace() {} }),
+      showErrorMessage: (message, ...items) => {
+        errors.push({ message, items });
+        return Promise.resolve(undefined);
+      },
+      showWarningMessage: () => Promise.resolve(undefined),
+      showInformationMessage: () => Promise.resolve(undefined),
+      visibleTextEditors: [],
+      onDidChangeVisibleTextEditors: disposable,
+      onDidChangeActiveTextEditor: disposable,
+    },
+    commands: {
+      registerCommand: (id) => {
+        commands.push(id);
+        return disposable();
+      },
+      executeCommand: () => Promise.resolve(undefined),
+    },
+    workspace: {
+      isTrusted: trusted,
+      workspaceFolders: workspaceFolder ? [{ uri: { fsPath: workspaceFolder, scheme: 'file' }, name: 'w', index: 0 }] : undefined,
+      textDocuments: [],
+      findFiles: () => Promise.resolve([{ fsPath: '/w/Packages/manifest.json' }]),
+      onDidOpenTextDocument: disposable,
+      onDidChangeConfiguration: disposable,
+      onDidGrantWorkspaceTrust: disposable,
+      getConfiguration: () => ({
+        get: (key, dflt) => (key in config.values ? config.values[key] : dflt),
+        inspect: (key) => config.inspect[key],
+      }),
+    },
+    Uri: { joinPath: (base, ...parts) => ({ fsPath: path.join(base.fsPath, ...parts) }), file: (f) => ({ fsPath: f }) },
+    Disposable: class extends Anything {
+      static from() {
+        return disposable();
+      }
+    },
+    EventEmitter: class {
+      constructor() {
+        this.event = () => disposable();
+      }
+      fire() {}
+      dispose() {}
+    },
+  };
+  // Namespaces: unknown functions (onDidX, registerXProvider, ...) return a disposable.
+  const namespace = (o) => new Proxy(o, { get: (t, k) => (k in t ? t[k] : () => disposable()) });
+  api.window = namespace(api.window);
+  api.workspace = namespace(api.workspace);
+  api.languages = namespace({});
+  api.env = { language: 'en', appName: 'stub', machineId: 'x', sessionId: 'y', uiKind: 1 };
+  api.extensions = namespace({ all: [] });
+  api.version = '1.82.0';
+  const vscode = new Proxy(api, { get: (t, k) => (k in t ? t[k] : Anything) });
+  return { vscode, log, errors, commands };
+}
+
+function loadExtension(vscode) {
+  const originalLoad = Module._load;
+  Module._load = function (request, ...rest) {
+    return request === 'vscode' ? vscode : originalLoad.call(this, request, ...rest);
+  };
+  try {
+    delete require.cache[bundle];
+    return require(bundle);
+  } finally {
+    Module._load = originalLoad;
+  }
+}
+
+async function activate(env, opts) {
+  const saved = process.env.PATH;
+  process.env.PATH = env.PATH;
+  try {
+    const stub = makeVscode(opts);
+    const ext = loadExtension(stub.vscode);
+    const extensionPath = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-ext-'));
+    ext.activate({ subscriptions: [], extensionPath, extensionUri: { fsPath: extensionPath } });
+    // Activation starts the server from a findFiles() promise: let it settle.
+    for (let i = 0; i < 20 && stub.errors.length === 0 && !stub.log.some((l) => l.startsWith('Starting')); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { ...stub, ext };
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+test('the bundle exists and exports activate/deactivate', () => {
+  assert.ok(fs.existsSync(bundle), `${bundle} is missing: run npm run bundle`);
+});
+
+test('no binary anywhere: one clear error with "Set path" and "How to install"', async () => {
+  const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-path-'));
+  const r = await activate({ PATH: emptyDir }, { trusted: true, config: { values: {}, inspect: { path: { defaultValue: '' } } } });
+  assert.deepEqual(r.commands.sort(), ['manifestLint.restartServer', 'manifestLint.showOutput']);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /manifest-lint language server was not found/);
+  assert.deepEqual(r.errors[0].items, ['Set path', 'How to install']);
+  assert.ok(r.log.some((l) => l.includes(path.join(emptyDir, 'manifest-lint'))), r.log.join('\n'));
+  await r.ext.deactivate();
+});
+
+function installFakeServer() {
+  const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-bin-'));
+  const fake = path.join(binDir, 'manifest-lint');
+  fs.writeFileSync(fake, `#!${process.execPath}\nrequire(${JSON.stringify(path.join(__dirname, 'fake-server.cjs'))});\n`, { mode: 0o755 });
+  const logFile = path.join(binDir, 'log.jsonl');
+  fs.writeFileSync(logFile, '');
+  return { binDir, fake, logFile, read: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+async function waitFor(predicate, what) {
+  for (let i = 0; i < 500; i++) {
+    const v = predicate();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+for (const trusted of [false, true]) {
+  test(`${trusted ? 'trusted' : 'untrusted'} workspace: server started as "<path> lsp" with the mapped settings`, { skip: process.platform === 'win32' }, async () => {
+    const server = installFakeServer();
+    process.env.FAKE_SERVER_LOG = server.logFile;
+    const r = await activate(
+      { PATH: server.binDir },
+      {
+        trusted,
+        workspaceFolder: '/w',
+        config: {
+          values: { online: true, registryTimeout: 4, rules: { 'glob-scope': 'warning', bogus: 'loud' } },
+          // A workspace-level path must be ignored when untrusted (and would fail when trusted: keep it unset there).
+          inspect: { path: trusted ? { defaultValue: '' } : { defaultValue: '', workspaceValue: '/w/evil/manifest-lint' } },
+        },
+      },
+    );
+    const starting = r.log.find((l) => l.startsWith('Starting'));
+    assert.ok(starting && starting.startsWith(`Starting ${server.fake} lsp (path)`), r.log.join('\n'));
+    const expected = { online: trusted, registryTimeout: 4, inlayHints: true, rules: { 'glob-scope': 'warning' } };
+    const entries = await waitFor(() => {
+      const e = server.read();
+      return e.some((x) => x.configuration) && e;
+    }, 'the workspace/configuration answer');
+    assert.deepEqual(entries.find((x) => x.argv).argv, ['lsp']);
+    assert.deepEqual(entries.find((x) => 'initializationOptions' in x).initializationOptions, expected);
+    assert.deepEqual(entries.find((x) => x.configuration).configuration, [expected, trusted]);
+    await r.ext.deactivate();
+  });
+}
