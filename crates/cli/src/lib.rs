@@ -1,3 +1,153 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The `manifest-lint` command line. Thin: it finds and reads manifests, calls the core, and
+//! renders what the core found.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+mod check;
+mod locate;
+mod render;
+mod resolve;
+mod rules;
+
+/// Exit statuses.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  manifest-lint check                          lint the manifest of the Unity project around the current folder
+  manifest-lint check path/to/UnityProject     lint <project>/Packages/manifest.json
+  manifest-lint check --format json Packages/manifest.json
+  manifest-lint resolve com.example.tools      which registry serves a package, and why
+  manifest-lint rules                          list every rule
+  manifest-lint explain glob-scope             a rule's documentation";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "manifest-lint",
+    version,
+    about = "Linter and language server for Unity's Packages/manifest.json and its scoped registries",
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint manifests and report problems (exit 0: no error; 1: errors found; 2: usage or I/O error).
+    #[command(
+        after_help = "Examples:\n  manifest-lint check\n  manifest-lint check MyGame OtherGame/Packages/manifest.json\n  manifest-lint check --format json --deny-warnings"
+    )]
+    Check(CheckArgs),
+    /// Show which registry each package resolves to, and why.
+    #[command(
+        after_help = "Examples:\n  manifest-lint resolve com.example.tools\n  manifest-lint resolve --manifest MyGame --format json com.example.a com.unity.ugui"
+    )]
+    Resolve(ResolveArgs),
+    /// List every rule with its default severity.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, as printed in diagnostics (e.g. glob-scope).
+        rule: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// Manifest files or Unity project folders. Without any, the manifest is searched for from the
+    /// current folder upwards.
+    paths: Vec<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with status 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// When to use colour in human output (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ResolveArgs {
+    /// Package names.
+    #[arg(required = true)]
+    packages: Vec<String>,
+    /// The manifest file or Unity project folder (default: found from the current folder upwards).
+    #[arg(long)]
+    manifest: Option<std::path::PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Resolve(args) => resolve::run(&args),
+        Command::Rules { format } => rules::list(format),
+        Command::Explain { rule } => rules::explain(&rule),
+    };
+    let _ = std::io::stdout().flush();
+    ExitCode::from(code)
+}
+
+/// Renders one file's diagnostics as plain text (no colour), exactly as `check` prints them;
+/// for tests and tools that embed the linter.
+pub fn render_plain(path: &str, text: &str, analysis: manifest_lint_core::Analysis) -> String {
+    let reports = [render::FileReport {
+        path: path.to_string(),
+        text: text.to_string(),
+        analysis,
+    }];
+    let mut out = Vec::new();
+    render::human(&mut out, &reports, false).expect("writing to memory");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Prints an error for the user on stderr.
+pub(crate) fn error(message: impl std::fmt::Display) {
+    eprintln!("manifest-lint: error: {message}");
 }

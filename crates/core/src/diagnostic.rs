@@ -68,15 +68,24 @@ pub struct Edit {
 
 impl Edit {
     pub fn delete(span: Span) -> Self {
-        Self { span, replacement: String::new() }
+        Self {
+            span,
+            replacement: String::new(),
+        }
     }
 
     pub fn replace(span: Span, replacement: impl Into<String>) -> Self {
-        Self { span, replacement: replacement.into() }
+        Self {
+            span,
+            replacement: replacement.into(),
+        }
     }
 
     pub fn insert(at: usize, text: impl Into<String>) -> Self {
-        Self { span: Span::empty(at), replacement: text.into() }
+        Self {
+            span: Span::empty(at),
+            replacement: text.into(),
+        }
     }
 }
 
@@ -91,11 +100,19 @@ pub struct Fix {
 
 impl Fix {
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Self { title: title.into(), applicability: Applicability::Safe, edits }
+        Self {
+            title: title.into(),
+            applicability: Applicability::Safe,
+            edits,
+        }
     }
 
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
-        Self { title: title.into(), applicability: Applicability::Unsafe, edits }
+        Self {
+            title: title.into(),
+            applicability: Applicability::Unsafe,
+            edits,
+        }
     }
 
     /// The fixed text, or `None` when two edits overlap.
@@ -158,7 +175,10 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -204,7 +224,10 @@ pub fn remove_list_items(items: &[Span], indices: &[usize]) -> Vec<Edit> {
     sorted.sort_unstable();
     sorted.dedup();
     if sorted.len() == items.len() {
-        return vec![Edit::delete(Span::new(items[0].start, items[items.len() - 1].end))];
+        return vec![Edit::delete(Span::new(
+            items[0].start,
+            items[items.len() - 1].end,
+        ))];
     }
     let mut edits = Vec::new();
     let mut i = 0;

@@ -32,9 +32,15 @@ pub enum RegistryStatus {
     /// The registry answered. `search` says which browsing endpoint works, if any.
     Reachable { search: SearchSupport },
     /// No usable answer at all.
-    Unreachable { failure: NetworkFailure, detail: String },
+    Unreachable {
+        failure: NetworkFailure,
+        detail: String,
+    },
     /// 401 or 403.
-    Unauthorized { status: u16, credentials: Credentials },
+    Unauthorized {
+        status: u16,
+        credentials: Credentials,
+    },
 }
 
 /// Which endpoint lets Unity's Package Manager window list the registry under "My Registries".
@@ -77,7 +83,10 @@ pub struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PackageStatus {
     /// The packument exists; `versions` as listed, `latest` from `dist-tags.latest`.
-    Found { versions: Vec<String>, latest: Option<String> },
+    Found {
+        versions: Vec<String>,
+        latest: Option<String>,
+    },
     /// 404.
     NotFound,
     /// Anything else (timeout, 5xx, unreadable body): no claim is made about the package.

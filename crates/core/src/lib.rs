@@ -65,8 +65,16 @@ impl Analysis {
         self.resolver.resolve(package)
     }
 
+    /// Which registry `package` comes from and why.
+    pub fn explain(&self, package: &str) -> resolve::Explanation {
+        resolve::Explanation::new(&self.manifest, &self.resolver, package)
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -77,7 +85,10 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], options: &LintOptions<'_>) -> (Cow<'b, st
         Ok(text) => (Cow::Borrowed(text), lint(text, options)),
         Err(err) => {
             let text = String::from_utf8_lossy(bytes);
-            let input = rules::InputProblems { invalid_utf8: Some(err.valid_up_to()), ..Default::default() };
+            let input = rules::InputProblems {
+                invalid_utf8: Some(err.valid_up_to()),
+                ..Default::default()
+            };
             let analysis = finish(&text, None, input, options);
             (text, analysis)
         }
@@ -143,18 +154,33 @@ fn finish(
             None => true,
         });
     }
-    diagnostics.sort_by(|a, b| (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id)));
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id))
+    });
     let secrets = secrets(text, &manifest);
-    Analysis { parsed: ast.is_some(), manifest, resolver, diagnostics, secrets }
+    Analysis {
+        parsed: ast.is_some(),
+        manifest,
+        resolver,
+        diagnostics,
+        secrets,
+    }
 }
 
 fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
-    let urls = manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(manifest.registry.as_ref());
+    let urls = manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(manifest.registry.as_ref());
     urls.filter_map(|url| {
         let inner = Span::new(url.span.start + 1, url.span.end.saturating_sub(1));
         let raw = text.get(inner.range())?;
         let range = url::userinfo_range(raw)?;
-        Some(Span::new(inner.start + range.start, inner.start + range.end))
+        Some(Span::new(
+            inner.start + range.start,
+            inner.start + range.end,
+        ))
     })
     .collect()
 }
@@ -172,5 +198,8 @@ pub fn mask_secrets<'t>(text: &'t str, secrets: &[Span]) -> Cow<'t, str> {
     }
     // Masking whole characters' bytes with ASCII keeps UTF-8 valid only when spans are on
     // character boundaries, which URL user-info spans are; fall back to a lossy decode anyway.
-    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }

@@ -226,7 +226,9 @@ impl Manifest {
                     });
                 }
                 ("testables", v @ Value::Array(_)) => manifest.testables = string_list(v),
-                ("pinnedPackages", v @ Value::Array(_)) => manifest.pinned_packages = string_list(v),
+                ("pinnedPackages", v @ Value::Array(_)) => {
+                    manifest.pinned_packages = string_list(v)
+                }
                 ("resolutionStrategy", v) => manifest.resolution_strategy = string(v),
                 ("registry", v) => manifest.registry = string(v),
                 _ => {}
@@ -236,7 +238,9 @@ impl Manifest {
     }
 
     pub fn registries(&self) -> &[ScopedRegistry] {
-        self.scoped_registries.as_ref().map_or(&[], |r| &r.registries)
+        self.scoped_registries
+            .as_ref()
+            .map_or(&[], |r| &r.registries)
     }
 
     pub fn dependencies(&self) -> &[Dependency] {
@@ -292,7 +296,9 @@ fn registry(element: usize, object: &Object<'_>) -> ScopedRegistry {
                 });
             }
             ("scopes", _) => registry.scopes = None,
-            ("overrideBuiltIns", Value::BooleanLit(b)) => registry.override_built_ins = Some(b.value),
+            ("overrideBuiltIns", Value::BooleanLit(b)) => {
+                registry.override_built_ins = Some(b.value)
+            }
             _ => {}
         }
     }
@@ -321,20 +327,31 @@ pub fn prop_name(prop: &ObjectProp<'_>) -> String {
 
 fn key_str(prop: &ObjectProp<'_>) -> Str {
     match &prop.name {
-        ObjectPropName::String(s) => Str { value: s.value.to_string(), span: s.range.into() },
-        ObjectPropName::Word(w) => Str { value: w.value.to_string(), span: w.range.into() },
+        ObjectPropName::String(s) => Str {
+            value: s.value.to_string(),
+            span: s.range.into(),
+        },
+        ObjectPropName::Word(w) => Str {
+            value: w.value.to_string(),
+            span: w.range.into(),
+        },
     }
 }
 
 fn string(value: &Value<'_>) -> Option<Str> {
     match value {
-        Value::StringLit(s) => Some(Str { value: s.value.to_string(), span: s.range.into() }),
+        Value::StringLit(s) => Some(Str {
+            value: s.value.to_string(),
+            span: s.range.into(),
+        }),
         _ => None,
     }
 }
 
 fn string_list(value: &Value<'_>) -> Option<StringList> {
-    let Value::Array(array) = value else { return None };
+    let Value::Array(array) = value else {
+        return None;
+    };
     Some(StringList {
         span: array.range.into(),
         element_spans: array.elements.iter().map(value_span).collect(),

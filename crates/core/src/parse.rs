@@ -34,17 +34,32 @@ pub enum Departure {
     BlockComment(Span),
     TrailingComma(Span),
     /// Two items with no comma between them; `after` is the end of the first item.
-    MissingComma { after: usize, next: Span },
+    MissingComma {
+        after: usize,
+        next: Span,
+    },
     /// More than one comma between two items.
     ExtraComma(Span),
-    SingleQuotedString { span: Span, value: String },
-    UnquotedKey { span: Span, name: String },
+    SingleQuotedString {
+        span: Span,
+        value: String,
+    },
+    UnquotedKey {
+        span: Span,
+        name: String,
+    },
     NonStrictNumber(Span),
     BadEscape(Span),
     ControlCharacterInString(Span),
-    NonJsonWhitespace { span: Span, ch: char },
+    NonJsonWhitespace {
+        span: Span,
+        ch: char,
+    },
     /// Anything else; found by the strict reference parser.
-    Other { span: Span, message: String },
+    Other {
+        span: Span,
+        message: String,
+    },
 }
 
 /// A syntax error the permissive parser could not get past.
@@ -60,9 +75,14 @@ pub struct Parsed<'a> {
 
 /// Parses permissively. `text` must already have any BOM blanked out (see `lib.rs`).
 pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
-    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
     match jsonc_parser::parse_to_ast(text, &collect, &parse_options()) {
-        Ok(result) => Ok(Parsed { value: result.value }),
+        Ok(result) => Ok(Parsed {
+            value: result.value,
+        }),
         Err(err) => {
             let span: Span = err.range().into();
             let message = match err.kind() {
@@ -118,7 +138,10 @@ fn offset_of_line_column(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn next_char_end(text: &str, offset: usize) -> usize {
-    text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
+    text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8())
 }
 
 /// Walks the permissive tree and lists every departure from strict JSON.
@@ -129,7 +152,12 @@ pub fn departures(text: &str, root: Option<&Value<'_>>) -> Vec<Departure> {
             let span = value_span(root);
             scan_gap(text, Span::new(0, span.start), GapKind::Edge, &mut out);
             walk(text, root, &mut out);
-            scan_gap(text, Span::new(span.end, text.len()), GapKind::Edge, &mut out);
+            scan_gap(
+                text,
+                Span::new(span.end, text.len()),
+                GapKind::Edge,
+                &mut out,
+            );
         }
         None => {
             scan_gap(text, Span::new(0, text.len()), GapKind::Edge, &mut out);
@@ -184,7 +212,12 @@ fn walk(text: &str, value: &Value<'_>, out: &mut Vec<Departure>) {
                         }
                     };
                     let value_start = value_span(&prop.value).start;
-                    scan_gap(text, Span::new(name_span.end, value_start), GapKind::Colon, out);
+                    scan_gap(
+                        text,
+                        Span::new(name_span.end, value_start),
+                        GapKind::Colon,
+                        out,
+                    );
                 }
                 stack.extend(object.properties.iter().rev().map(|p| &p.value));
             }
@@ -208,21 +241,44 @@ enum GapKind {
 
 /// Checks the items of an array or object: the gaps between the brackets and the items.
 fn check_list(text: &str, container: Span, items: &[Span], out: &mut Vec<Departure>) {
-    let inner = Span::new(container.start + 1, container.end.saturating_sub(1).max(container.start + 1));
+    let inner = Span::new(
+        container.start + 1,
+        container.end.saturating_sub(1).max(container.start + 1),
+    );
     if items.is_empty() {
         scan_gap(text, inner, GapKind::Close, out);
         return;
     }
-    scan_gap(text, Span::new(inner.start, items[0].start), GapKind::Open, out);
+    scan_gap(
+        text,
+        Span::new(inner.start, items[0].start),
+        GapKind::Open,
+        out,
+    );
     for pair in items.windows(2) {
-        let commas = scan_gap(text, Span::new(pair[0].end, pair[1].start), GapKind::Between, out);
+        let commas = scan_gap(
+            text,
+            Span::new(pair[0].end, pair[1].start),
+            GapKind::Between,
+            out,
+        );
         match commas.len() {
-            0 => out.push(Departure::MissingComma { after: pair[0].end, next: pair[1] }),
+            0 => out.push(Departure::MissingComma {
+                after: pair[0].end,
+                next: pair[1],
+            }),
             1 => {}
-            _ => commas[1..].iter().for_each(|&c| out.push(Departure::ExtraComma(Span::new(c, c + 1)))),
+            _ => commas[1..]
+                .iter()
+                .for_each(|&c| out.push(Departure::ExtraComma(Span::new(c, c + 1)))),
         }
     }
-    scan_gap(text, Span::new(items[items.len() - 1].end, inner.end), GapKind::Close, out);
+    scan_gap(
+        text,
+        Span::new(items[items.len() - 1].end, inner.end),
+        GapKind::Close,
+        out,
+    );
 }
 
 /// Scans whitespace, comments and separators between two tokens; returns the commas' offsets.
@@ -245,12 +301,16 @@ fn scan_gap(text: &str, gap: Span, kind: GapKind, out: &mut Vec<Departure>) -> V
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..gap.end].find(['\n', '\r']).map_or(gap.end, |n| i + n);
+                let end = text[i..gap.end]
+                    .find(['\n', '\r'])
+                    .map_or(gap.end, |n| i + n);
                 out.push(Departure::LineComment(Span::new(i, end)));
                 i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..gap.end].find("*/").map_or(gap.end, |n| i + 2 + n + 2);
+                let end = text[i + 2..gap.end]
+                    .find("*/")
+                    .map_or(gap.end, |n| i + 2 + n + 2);
                 out.push(Departure::BlockComment(Span::new(i, end)));
                 i = end;
             }
@@ -258,7 +318,10 @@ fn scan_gap(text: &str, gap: Span, kind: GapKind, out: &mut Vec<Departure>) -> V
                 let ch = text[i..].chars().next().unwrap_or('\u{fffd}');
                 let end = i + ch.len_utf8();
                 if ch.is_whitespace() || ch == '\u{feff}' {
-                    out.push(Departure::NonJsonWhitespace { span: Span::new(i, end), ch });
+                    out.push(Departure::NonJsonWhitespace {
+                        span: Span::new(i, end),
+                        ch,
+                    });
                 }
                 i = end;
             }
@@ -270,7 +333,10 @@ fn scan_gap(text: &str, gap: Span, kind: GapKind, out: &mut Vec<Departure>) -> V
 fn check_string(text: &str, span: Span, value: &str, out: &mut Vec<Departure>) {
     let raw = &text[span.range()];
     if raw.starts_with('\'') {
-        out.push(Departure::SingleQuotedString { span, value: value.to_string() });
+        out.push(Departure::SingleQuotedString {
+            span,
+            value: value.to_string(),
+        });
         return;
     }
     let bytes = raw.as_bytes();
@@ -295,12 +361,18 @@ fn check_string(text: &str, span: Span, value: &str, out: &mut Vec<Departure>) {
                 };
                 if !ok {
                     let len = raw[i + 1..].chars().next().map_or(1, |c| 1 + c.len_utf8());
-                    out.push(Departure::BadEscape(Span::new(span.start + i, span.start + i + len)));
+                    out.push(Departure::BadEscape(Span::new(
+                        span.start + i,
+                        span.start + i + len,
+                    )));
                     i += len;
                 }
             }
             b if b < 0x20 => {
-                out.push(Departure::ControlCharacterInString(Span::new(span.start + i, span.start + i + 1)));
+                out.push(Departure::ControlCharacterInString(Span::new(
+                    span.start + i,
+                    span.start + i + 1,
+                )));
                 i += 1;
             }
             _ => i += 1,
@@ -368,7 +440,8 @@ mod tests {
 
     #[test]
     fn each_departure_is_found_at_its_span() {
-        let text = "// c\n{a: 'x', \"b\": [1, 2,], \"c\": 0x1F \"d\": +1, /* e */ \"f\": \"\\x41\",}";
+        let text =
+            "// c\n{a: 'x', \"b\": [1, 2,], \"c\": 0x1F \"d\": +1, /* e */ \"f\": \"\\x41\",}";
         let found = kinds(text);
         let spans: Vec<&str> = found
             .iter()
@@ -378,16 +451,26 @@ mod tests {
                 | Departure::TrailingComma(s)
                 | Departure::NonStrictNumber(s)
                 | Departure::BadEscape(s) => &text[s.range()],
-                Departure::SingleQuotedString { span, .. } | Departure::UnquotedKey { span, .. } => {
-                    &text[span.range()]
-                }
+                Departure::SingleQuotedString { span, .. }
+                | Departure::UnquotedKey { span, .. } => &text[span.range()],
                 Departure::MissingComma { next, .. } => &text[next.range()],
                 other => panic!("unexpected {other:?}"),
             })
             .collect();
         assert_eq!(
             spans,
-            ["// c", "\"d\": +1", "/* e */", ",", "a", "'x'", ",", "0x1F", "+1", "\\x"],
+            [
+                "// c",
+                "\"d\": +1",
+                "/* e */",
+                ",",
+                "a",
+                "'x'",
+                ",",
+                "0x1F",
+                "+1",
+                "\\x"
+            ],
             "{found:?}"
         );
     }
@@ -404,7 +487,15 @@ mod tests {
 
     #[test]
     fn fatal_errors_have_a_span_and_never_panic() {
-        for text in ["", "{", "{\"a\" 1}", "[[[[", "}", "\u{0}\u{1}garbage", "{\"a\":\"\\u12\"}"] {
+        for text in [
+            "",
+            "{",
+            "{\"a\" 1}",
+            "[[[[",
+            "}",
+            "\u{0}\u{1}garbage",
+            "{\"a\":\"\\u12\"}",
+        ] {
             if let Err(err) = parse(text) {
                 assert!(err.span.end <= text.len() + 1, "{text:?}: {err:?}");
             }

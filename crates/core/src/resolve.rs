@@ -45,12 +45,17 @@ impl Resolver {
     pub fn new(manifest: &Manifest) -> Self {
         let mut scopes: HashMap<String, Vec<ScopeRef>> = HashMap::new();
         for (r, registry) in manifest.registries().iter().enumerate() {
-            let Some(list) = &registry.scopes else { continue };
+            let Some(list) = &registry.scopes else {
+                continue;
+            };
             for (s, scope) in list.items.iter().enumerate() {
                 let refs = scopes.entry(scope.value.clone()).or_default();
                 // The same scope twice in one registry is one claim (duplicate-scope reports it).
                 if !refs.iter().any(|r2| r2.registry == r) {
-                    refs.push(ScopeRef { registry: r, scope: s });
+                    refs.push(ScopeRef {
+                        registry: r,
+                        scope: s,
+                    });
                 }
             }
         }
@@ -64,18 +69,27 @@ impl Resolver {
 
     /// Every declared scope that matches `name` (the name itself, then each dot-prefix), longest
     /// first; each entry is one scope string with its declarations.
-    pub fn matches<'s, 'n: 's>(&'s self, name: &'n str) -> impl Iterator<Item = (&'n str, &'s [ScopeRef])> + 's {
+    pub fn matches<'s, 'n: 's>(
+        &'s self,
+        name: &'n str,
+    ) -> impl Iterator<Item = (&'n str, &'s [ScopeRef])> + 's {
         let ends = std::iter::once(name.len()).chain(name.rmatch_indices('.').map(|(i, _)| i));
         ends.filter_map(move |end| {
             let prefix = &name[..end];
-            self.scopes.get(prefix).map(|refs| (prefix, refs.as_slice()))
+            self.scopes
+                .get(prefix)
+                .map(|refs| (prefix, refs.as_slice()))
         })
     }
 
     pub fn resolve(&self, name: &str) -> Resolution {
         let mut matches = self.matches(name);
         match matches.next() {
-            None => Resolution { winner: None, tied: Vec::new(), losers: Vec::new() },
+            None => Resolution {
+                winner: None,
+                tied: Vec::new(),
+                losers: Vec::new(),
+            },
             Some((_, refs)) => Resolution {
                 winner: Some(refs[0]),
                 tied: refs[1..].to_vec(),
@@ -90,6 +104,203 @@ impl Resolver {
         scope
             .rmatch_indices('.')
             .map(|(i, _)| &scope[..i])
-            .find_map(|prefix| self.scopes.get(prefix).map(|refs| (prefix, refs.as_slice())))
+            .find_map(|prefix| {
+                self.scopes
+                    .get(prefix)
+                    .map(|refs| (prefix, refs.as_slice()))
+            })
+    }
+}
+
+/// A registry as named in explanations.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegistryName {
+    pub name: String,
+    /// With any credentials masked.
+    pub url: String,
+}
+
+/// Another scope that matched the package, and the registry that declares it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Candidate {
+    pub scope: String,
+    pub registry: RegistryName,
+}
+
+/// Which registry a package comes from and why, in words a person (or a JSON consumer) can use.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Explanation {
+    pub package: String,
+    pub registry: RegistryName,
+    /// The winning scope; `None` when the default registry serves the package.
+    pub scope: Option<String>,
+    pub default: bool,
+    /// Shorter matching scopes that lost, longest first.
+    pub candidates: Vec<Candidate>,
+    /// Other registries that declare the very same winning scope (a `shadowed-scope` error).
+    pub tied: Vec<Candidate>,
+}
+
+impl Explanation {
+    pub fn new(manifest: &Manifest, resolver: &Resolver, package: &str) -> Self {
+        let registries = manifest.registries();
+        let name_of = |r: ScopeRef| {
+            let registry = &registries[r.registry];
+            RegistryName {
+                name: registry.display_name(),
+                url: registry
+                    .url
+                    .as_ref()
+                    .map(|u| crate::url::redact(&u.value))
+                    .unwrap_or_default(),
+            }
+        };
+        let scope_of = |r: ScopeRef| {
+            registries[r.registry]
+                .scopes
+                .as_ref()
+                .map(|s| s.items[r.scope].value.clone())
+                .unwrap_or_default()
+        };
+        let candidate = |r: ScopeRef| Candidate {
+            scope: scope_of(r),
+            registry: name_of(r),
+        };
+        let resolution = resolver.resolve(package);
+        let registry = match resolution.winner {
+            Some(w) => name_of(w),
+            None => {
+                let url = manifest.default_registry_url();
+                let name = if url == crate::model::UNITY_REGISTRY_URL {
+                    "Unity"
+                } else {
+                    "default registry"
+                };
+                RegistryName {
+                    name: name.to_string(),
+                    url: crate::url::redact(url),
+                }
+            }
+        };
+        Self {
+            package: package.to_string(),
+            registry,
+            scope: resolution.winner.map(scope_of),
+            default: resolution.winner.is_none(),
+            candidates: resolution.losers.iter().copied().map(candidate).collect(),
+            tied: resolution.tied.iter().copied().map(candidate).collect(),
+        }
+    }
+
+    /// One sentence per fact: where, why, and what lost.
+    pub fn sentences(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let registry = format!("`{}` ({})", self.registry.name, self.registry.url);
+        match &self.scope {
+            Some(scope) if scope == &self.package => out.push(format!("Resolves to {registry}: its scope `{scope}` names this package exactly.")),
+            Some(scope) => out.push(format!("Resolves to {registry}: its scope `{scope}` is the longest that matches.")),
+            None if self.registry.name == "Unity" => {
+                out.push(format!("Resolves to Unity's registry ({}): no scope of this manifest matches it.", self.registry.url))
+            }
+            None => out.push(format!("Resolves to the default registry ({}) set by the top-level `registry`: no scope matches it.", self.registry.url)),
+        }
+        for tied in &self.tied {
+            out.push(format!(
+                "`{}` ({}) lists the same scope: Unity rejects a scope claimed by two registries.",
+                tied.registry.name, tied.registry.url
+            ));
+        }
+        for lost in &self.candidates {
+            out.push(format!(
+                "Also matched `{}` of `{}`, which loses because it is shorter.",
+                lost.scope, lost.registry.name
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{LintOptions, lint};
+
+    /// The worked example of Unity's manual (Scoped registries: "How Unity picks the registry").
+    const MANUAL: &str = r#"{
+      "scopedRegistries": [
+        { "name": "General", "url": "https://example.com/registry",
+          "scopes": ["com.example", "com.example.tools.physics"] },
+        { "name": "Tools", "url": "https://mycompany.example.com/tools-registry",
+          "scopes": ["com.example.mycompany.tools"] }
+      ]
+    }"#;
+
+    fn winner(text: &str, package: &str) -> (String, Option<String>) {
+        let analysis = lint(text, &LintOptions::default());
+        let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, package);
+        (e.registry.name, e.scope)
+    }
+
+    #[test]
+    fn the_manuals_worked_example() {
+        let cases = [
+            ("com.example.animation", "General", Some("com.example")),
+            (
+                "com.example.tools.physics",
+                "General",
+                Some("com.example.tools.physics"),
+            ),
+            (
+                "com.example.mycompany.tools.animation",
+                "Tools",
+                Some("com.example.mycompany.tools"),
+            ),
+            ("com.unity.animation", "Unity", None),
+        ];
+        for (package, registry, scope) in cases {
+            assert_eq!(
+                winner(MANUAL, package),
+                (registry.to_string(), scope.map(str::to_string)),
+                "{package}"
+            );
+        }
+        let analysis = lint(MANUAL, &LintOptions::default());
+        let e = super::Explanation::new(
+            &analysis.manifest,
+            &analysis.resolver,
+            "com.example.mycompany.tools.animation",
+        );
+        assert_eq!(e.candidates.len(), 1);
+        assert_eq!(e.candidates[0].scope, "com.example");
+        assert_eq!(e.candidates[0].registry.name, "General");
+    }
+
+    #[test]
+    fn matching_is_on_dot_boundaries_and_case_sensitive() {
+        let text = r#"{"scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["com.example", "com.uni"]}]}"#;
+        assert_eq!(winner(text, "com.examples.x").0, "Unity");
+        assert_eq!(winner(text, "com.unity.x").0, "Unity");
+        assert_eq!(winner(text, "Com.Example.x").0, "Unity");
+        assert_eq!(winner(text, "com.example").0, "A");
+        assert_eq!(winner(text, "com.example.x.y").0, "A");
+    }
+
+    #[test]
+    fn legacy_registry_replaces_the_default() {
+        let text = r#"{"registry": "https://mirror.example.com"}"#;
+        let analysis = lint(text, &LintOptions::default());
+        let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.unity.x");
+        assert!(e.default);
+        assert_eq!(e.registry.url, "https://mirror.example.com");
+    }
+
+    #[test]
+    fn a_scope_claimed_twice_is_reported_as_a_tie() {
+        let text = r#"{"scopedRegistries": [
+            {"name": "A", "url": "https://a.example.com", "scopes": ["com.x"]},
+            {"name": "B", "url": "https://b.example.com", "scopes": ["com.x"]}]}"#;
+        let analysis = lint(text, &LintOptions::default());
+        let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.x.y");
+        assert_eq!(e.registry.name, "A");
+        assert_eq!(e.tied[0].registry.name, "B");
     }
 }

@@ -98,7 +98,11 @@ impl LineIndex {
             }
             i += 1;
         }
-        Self { line_starts, ascii: text.is_ascii(), len: text.len() }
+        Self {
+            line_starts,
+            ascii: text.is_ascii(),
+            len: text.len(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -151,7 +155,10 @@ impl LineIndex {
                 Encoding::Utf8 => unreachable!(),
             }
         };
-        Position { line: line as u32, column: column as u32 }
+        Position {
+            line: line as u32,
+            column: column as u32,
+        }
     }
 
     /// The byte offset of a position. Out-of-range positions are clamped: a line past the end
@@ -196,9 +203,15 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.line_count(), 4);
         let d = text.find('d').unwrap();
-        assert_eq!(index.position(text, d, Encoding::Utf32), Position { line: 3, column: 0 });
+        assert_eq!(
+            index.position(text, d, Encoding::Utf32),
+            Position { line: 3, column: 0 }
+        );
         let e = text.find('e').unwrap();
-        assert_eq!(index.position(text, e, Encoding::Utf32), Position { line: 3, column: 2 });
+        assert_eq!(
+            index.position(text, e, Encoding::Utf32),
+            Position { line: 3, column: 2 }
+        );
     }
 
     #[test]
@@ -219,13 +232,35 @@ mod tests {
     fn out_of_range_positions_are_clamped() {
         let text = "ab\r\ncd";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, Position { line: 0, column: 99 }, Encoding::Utf16), 2);
-        assert_eq!(index.offset(text, Position { line: 9, column: 0 }, Encoding::Utf16), 6);
-        assert_eq!(index.position(text, 99, Encoding::Utf16), Position { line: 1, column: 2 });
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 0,
+                    column: 99
+                },
+                Encoding::Utf16
+            ),
+            2
+        );
+        assert_eq!(
+            index.offset(text, Position { line: 9, column: 0 }, Encoding::Utf16),
+            6
+        );
+        assert_eq!(
+            index.position(text, 99, Encoding::Utf16),
+            Position { line: 1, column: 2 }
+        );
         // A UTF-16 column in the middle of a surrogate pair lands on the character's start.
         let text = "😀x";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, Position { line: 0, column: 1 }, Encoding::Utf16), 0);
-        assert_eq!(index.offset(text, Position { line: 0, column: 2 }, Encoding::Utf16), 4);
+        assert_eq!(
+            index.offset(text, Position { line: 0, column: 1 }, Encoding::Utf16),
+            0
+        );
+        assert_eq!(
+            index.offset(text, Position { line: 0, column: 2 }, Encoding::Utf16),
+            4
+        );
     }
 }

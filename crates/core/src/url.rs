@@ -73,25 +73,49 @@ mod tests {
         assert!(parse_registry_url("https://package.openupm.com").is_ok());
         assert!(parse_registry_url("http://localhost:4873/").is_ok());
         assert_eq!(parse_registry_url(""), Err(UrlProblem::Empty));
-        assert_eq!(parse_registry_url(" https://x.com"), Err(UrlProblem::SurroundingWhitespace));
-        assert_eq!(parse_registry_url("package.openupm.com"), Err(UrlProblem::NotAbsolute));
-        assert_eq!(parse_registry_url("ftp://x.com"), Err(UrlProblem::Scheme("ftp".into())));
-        assert!(matches!(parse_registry_url("https://"), Err(UrlProblem::Malformed(_) | UrlProblem::NoHost)));
+        assert_eq!(
+            parse_registry_url(" https://x.com"),
+            Err(UrlProblem::SurroundingWhitespace)
+        );
+        assert_eq!(
+            parse_registry_url("package.openupm.com"),
+            Err(UrlProblem::NotAbsolute)
+        );
+        assert_eq!(
+            parse_registry_url("ftp://x.com"),
+            Err(UrlProblem::Scheme("ftp".into()))
+        );
+        assert!(matches!(
+            parse_registry_url("https://"),
+            Err(UrlProblem::Malformed(_) | UrlProblem::NoHost)
+        ));
     }
 
     #[test]
     fn loopback_hosts() {
-        for url in ["http://localhost:4873", "http://127.0.0.2", "http://[::1]:80"] {
+        for url in [
+            "http://localhost:4873",
+            "http://127.0.0.2",
+            "http://[::1]:80",
+        ] {
             assert!(is_loopback(&Url::parse(url).unwrap()), "{url}");
         }
         assert!(!is_loopback(&Url::parse("http://10.0.0.1").unwrap()));
-        assert!(!is_loopback(&Url::parse("http://localhost.example.com").unwrap()));
+        assert!(!is_loopback(
+            &Url::parse("http://localhost.example.com").unwrap()
+        ));
     }
 
     #[test]
     fn credentials_are_redacted() {
-        assert_eq!(redact("https://bob:s3cret@npm.example.com/x@y"), "https://***@npm.example.com/x@y");
-        assert_eq!(redact("https://npm.example.com/@scope"), "https://npm.example.com/@scope");
+        assert_eq!(
+            redact("https://bob:s3cret@npm.example.com/x@y"),
+            "https://***@npm.example.com/x@y"
+        );
+        assert_eq!(
+            redact("https://npm.example.com/@scope"),
+            "https://npm.example.com/@scope"
+        );
         assert_eq!(userinfo_range("https://tok@h.com"), Some(8..11));
     }
 }

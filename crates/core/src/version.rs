@@ -20,18 +20,30 @@ pub enum VersionProblem {
     /// A tag such as `latest` or `*`.
     Tag,
     /// An npm range (`^1.2.0`, `~1.2`, `>=1.0.0`, `1.x`); `exact` is the version it names, if any.
-    Range { exact: Option<String> },
+    Range {
+        exact: Option<String>,
+    },
     /// `v1.2.3`.
-    LeadingV { exact: String },
+    LeadingV {
+        exact: String,
+    },
     NotSemver(String),
     FileEmpty,
-    FileBackslashes { fixed: String },
+    FileBackslashes {
+        fixed: String,
+    },
     /// `#revision` before `?path=`: Unity requires the path first.
-    GitRevisionBeforePath { fixed: String },
+    GitRevisionBeforePath {
+        fixed: String,
+    },
     /// A short commit hash; Unity needs all 40 hex digits.
-    GitShortHash { hash: String },
+    GitShortHash {
+        hash: String,
+    },
     /// An http(s) URL that Unity does not recognise as Git (no `.git`, no `git+`).
-    HttpNotGit { suggestion: Option<String> },
+    HttpNotGit {
+        suggestion: Option<String>,
+    },
 }
 
 /// Classifies a dependency value.
@@ -45,7 +57,9 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
             return Err(VersionProblem::FileEmpty);
         }
         if path.contains('\\') {
-            return Err(VersionProblem::FileBackslashes { fixed: value.replace('\\', "/") });
+            return Err(VersionProblem::FileBackslashes {
+                fixed: value.replace('\\', "/"),
+            });
         }
         return Ok(DependencySource::File);
     }
@@ -56,7 +70,9 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
         let repo_end = value.find(['?', '#']).unwrap_or(value.len());
         let (repo, rest) = value.split_at(repo_end);
         let repo = repo.trim_end_matches('/');
-        let forge = ["github.com/", "gitlab.com/", "bitbucket.org/"].iter().any(|f| repo.contains(f));
+        let forge = ["github.com/", "gitlab.com/", "bitbucket.org/"]
+            .iter()
+            .any(|f| repo.contains(f));
         let suggestion = forge.then(|| format!("{repo}.git{rest}"));
         return Err(VersionProblem::HttpNotGit { suggestion });
     }
@@ -72,7 +88,9 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
     if let Some(rest) = value.strip_prefix(['v', 'V'])
         && semver::Version::parse(rest).is_ok()
     {
-        return Err(VersionProblem::LeadingV { exact: rest.to_string() });
+        return Err(VersionProblem::LeadingV {
+            exact: rest.to_string(),
+        });
     }
     if value.starts_with(['^', '~', '>', '<', '='])
         || value.contains("||")
@@ -80,13 +98,17 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
         || value.split('.').any(|part| matches!(part, "x" | "X" | "*"))
     {
         let stripped = value.trim_start_matches(['^', '~', '>', '<', '=', ' ']);
-        let exact = semver::Version::parse(stripped).ok().map(|_| stripped.to_string());
+        let exact = semver::Version::parse(stripped)
+            .ok()
+            .map(|_| stripped.to_string());
         return Err(VersionProblem::Range { exact });
     }
-    Err(VersionProblem::NotSemver(match semver::Version::parse(value) {
-        Err(err) => err.to_string(),
-        Ok(_) => String::new(),
-    }))
+    Err(VersionProblem::NotSemver(
+        match semver::Version::parse(value) {
+            Err(err) => err.to_string(),
+            Ok(_) => String::new(),
+        },
+    ))
 }
 
 /// Whether Unity treats the value as a Git dependency.
@@ -110,16 +132,22 @@ fn check_git(value: &str) -> Result<(), VersionProblem> {
         let repo = &value[..h];
         let revision = &value[h..q];
         let path = &value[q..];
-        return Err(VersionProblem::GitRevisionBeforePath { fixed: format!("{repo}{path}{revision}") });
+        return Err(VersionProblem::GitRevisionBeforePath {
+            fixed: format!("{repo}{path}{revision}"),
+        });
     }
     if let Some(h) = hash {
         let revision = &value[h + 1..];
         let hexish = (7..40).contains(&revision.len())
-            && revision.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            && revision
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             && revision.bytes().any(|b| (b'a'..=b'f').contains(&b))
             && revision.bytes().any(|b| b.is_ascii_digit());
         if hexish {
-            return Err(VersionProblem::GitShortHash { hash: revision.to_string() });
+            return Err(VersionProblem::GitShortHash {
+                hash: revision.to_string(),
+            });
         }
     }
     Ok(())
@@ -160,21 +188,50 @@ mod tests {
             ("", Empty),
             ("exclude", Exclude),
             ("latest", Tag),
-            ("^1.2.0", Range { exact: Some("1.2.0".into()) }),
+            (
+                "^1.2.0",
+                Range {
+                    exact: Some("1.2.0".into()),
+                },
+            ),
             ("~1.2", Range { exact: None }),
-            (">=1.0.0", Range { exact: Some("1.0.0".into()) }),
+            (
+                ">=1.0.0",
+                Range {
+                    exact: Some("1.0.0".into()),
+                },
+            ),
             ("1.x", Range { exact: None }),
-            ("v1.2.3", LeadingV { exact: "1.2.3".into() }),
+            (
+                "v1.2.3",
+                LeadingV {
+                    exact: "1.2.3".into(),
+                },
+            ),
             ("file:", FileEmpty),
-            ("file:..\\x", FileBackslashes { fixed: "file:../x".into() }),
+            (
+                "file:..\\x",
+                FileBackslashes {
+                    fixed: "file:../x".into(),
+                },
+            ),
             (
                 "https://github.com/u/r.git#v1?path=/a",
-                GitRevisionBeforePath { fixed: "https://github.com/u/r.git?path=/a#v1".into() },
+                GitRevisionBeforePath {
+                    fixed: "https://github.com/u/r.git?path=/a#v1".into(),
+                },
             ),
-            ("https://github.com/u/r.git#a1b2c3d", GitShortHash { hash: "a1b2c3d".into() }),
+            (
+                "https://github.com/u/r.git#a1b2c3d",
+                GitShortHash {
+                    hash: "a1b2c3d".into(),
+                },
+            ),
             (
                 "https://github.com/u/r?path=/p",
-                HttpNotGit { suggestion: Some("https://github.com/u/r.git?path=/p".into()) },
+                HttpNotGit {
+                    suggestion: Some("https://github.com/u/r.git?path=/p".into()),
+                },
             ),
         ];
         for (value, problem) in cases {

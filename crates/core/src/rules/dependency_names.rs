@@ -41,20 +41,39 @@ pub(crate) fn problem(name: &str) -> Option<String> {
         ));
     }
     if name.len() > 214 {
-        return Some(format!("The package name is {} characters long; Unity allows at most 214", name.len()));
+        return Some(format!(
+            "The package name is {} characters long; Unity allows at most 214",
+            name.len()
+        ));
     }
     if name.chars().any(char::is_uppercase) {
-        return Some(format!("`{name}` has uppercase letters; Unity package names are lowercase"));
+        return Some(format!(
+            "`{name}` has uppercase letters; Unity package names are lowercase"
+        ));
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))) {
-        let shown = if c.is_whitespace() { format!("U+{:04X} (white space)", c as u32) } else { format!("`{c}`") };
-        return Some(format!("`{name}` contains {shown}; package names allow only a-z, 0-9, `.`, `_` and `-`"));
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
+    {
+        let shown = if c.is_whitespace() {
+            format!("U+{:04X} (white space)", c as u32)
+        } else {
+            format!("`{c}`")
+        };
+        return Some(format!(
+            "`{name}` contains {shown}; package names allow only a-z, 0-9, `.`, `_` and `-`"
+        ));
     }
     if name.starts_with(['.', '_', '-']) {
-        return Some(format!("`{name}` starts with `{}`, which package names cannot", &name[..1]));
+        return Some(format!(
+            "`{name}` starts with `{}`, which package names cannot",
+            &name[..1]
+        ));
     }
     if name.ends_with('.') || name.contains("..") {
-        return Some(format!("`{name}` has an empty name segment (a trailing or doubled dot)"));
+        return Some(format!(
+            "`{name}` has an empty name segment (a trailing or doubled dot)"
+        ));
     }
     None
 }
@@ -62,7 +81,9 @@ pub(crate) fn problem(name: &str) -> Option<String> {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for dep in ctx.manifest.dependencies() {
         let name = &dep.name.value;
-        let Some(message) = problem(name) else { continue };
+        let Some(message) = problem(name) else {
+            continue;
+        };
         let mut d = Diagnostic::new(&INVALID_PACKAGE_NAME, dep.name.span, message);
         let lowered = name.to_lowercase();
         if lowered != *name && problem(&lowered).is_none() {

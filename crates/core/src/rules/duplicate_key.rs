@@ -48,15 +48,20 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let in_dependencies = dependencies == Some(object.range.into());
-                let mut last_seen: HashMap<String, usize> = HashMap::with_capacity(object.properties.len());
+                let mut last_seen: HashMap<String, usize> =
+                    HashMap::with_capacity(object.properties.len());
                 let members: Vec<Span> = object.properties.iter().map(|p| p.range.into()).collect();
                 for (i, prop) in object.properties.iter().enumerate() {
                     let name = prop_name(prop);
-                    let Some(previous) = last_seen.insert(name.clone(), i) else { continue };
+                    let Some(previous) = last_seen.insert(name.clone(), i) else {
+                        continue;
+                    };
                     let key_span = key_span_of(prop);
                     let previous_key = key_span_of(&object.properties[previous]);
                     let message = if in_dependencies {
-                        format!("`{name}` is listed more than once in `dependencies`; Unity uses only the last entry")
+                        format!(
+                            "`{name}` is listed more than once in `dependencies`; Unity uses only the last entry"
+                        )
                     } else {
                         format!("Duplicate key `{name}`; Unity keeps only the last value")
                     };

@@ -62,10 +62,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &DUPLICATE_REGISTRY,
                         url.span,
-                        format!("Another scoped registry already uses `{}`", crate::url::redact(&url.value)),
+                        format!(
+                            "Another scoped registry already uses `{}`",
+                            crate::url::redact(&url.value)
+                        ),
                     )
                     .with_label(first, "first used here")
-                    .with_note("merge the two entries: one registry per URL, with all of its scopes"),
+                    .with_note(
+                        "merge the two entries: one registry per URL, with all of its scopes",
+                    ),
                 ),
                 None => {
                     urls.insert(key, url.span);

@@ -28,7 +28,9 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         let mut first: HashMap<&str, Span> = HashMap::with_capacity(scopes.items.len());
         for scope in &scopes.items {
             if let Some(&earlier) = first.get(scope.value.as_str()) {

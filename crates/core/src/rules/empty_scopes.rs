@@ -28,7 +28,9 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         if !scopes.element_spans.is_empty() {
             continue;
         }

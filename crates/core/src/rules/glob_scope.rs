@@ -34,7 +34,9 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         for scope in &scopes.items {
             let value = &scope.value;
             if value.starts_with('@') || !value.contains(GLOB_CHARS) {
@@ -43,11 +45,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new(
                 &GLOB_SCOPE,
                 scope.span,
-                format!("`{value}` is a glob pattern, but Unity matches scopes literally: it matches no package"),
+                format!(
+                    "`{value}` is a glob pattern, but Unity matches scopes literally: it matches no package"
+                ),
             );
             let namespace = value.trim_end_matches(['*', '.']);
-            if !namespace.is_empty() && !namespace.contains(GLOB_CHARS) && super::invalid_scope::is_well_formed(namespace) {
-                d = d.with_note(format!("`{namespace}` alone already covers every package under it"));
+            if !namespace.is_empty()
+                && !namespace.contains(GLOB_CHARS)
+                && super::invalid_scope::is_well_formed(namespace)
+            {
+                d = d.with_note(format!(
+                    "`{namespace}` alone already covers every package under it"
+                ));
                 let listed = scopes.items.iter().any(|s| s.value == namespace);
                 d = d.with_fix(if listed {
                     Fix::safe(
@@ -55,7 +64,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         vec![remove_list_item(&scopes.element_spans, scope.element)],
                     )
                 } else {
-                    Fix::safe(format!("Use `{namespace}`"), vec![Edit::replace(scope.span, json_string(namespace))])
+                    Fix::safe(
+                        format!("Use `{namespace}`"),
+                        vec![Edit::replace(scope.span, json_string(namespace))],
+                    )
                 });
             } else {
                 d = d.with_note("list the package name prefix itself, e.g. `com.example`, which covers every package under it");

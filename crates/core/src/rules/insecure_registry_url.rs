@@ -26,9 +26,16 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let urls = ctx.manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(ctx.manifest.registry.as_ref());
+    let urls = ctx
+        .manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(ctx.manifest.registry.as_ref());
     for url in urls {
-        let Ok(parsed) = parse_registry_url(&url.value) else { continue };
+        let Ok(parsed) = parse_registry_url(&url.value) else {
+            continue;
+        };
         if parsed.scheme() != "http" || is_loopback(&parsed) {
             continue;
         }
@@ -37,9 +44,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &INSECURE_REGISTRY_URL,
                 url.span,
-                format!("`{}` is plain http: packages and credentials cross the network unencrypted", crate::url::redact(&url.value)),
+                format!(
+                    "`{}` is plain http: packages and credentials cross the network unencrypted",
+                    crate::url::redact(&url.value)
+                ),
             )
-            .with_fix(Fix::unsafe_("Use https", vec![Edit::replace(url.span, json_string(&https))])),
+            .with_fix(Fix::unsafe_(
+                "Use https",
+                vec![Edit::replace(url.span, json_string(&https))],
+            )),
         );
     }
 }

@@ -35,17 +35,25 @@ declare_rule! {
     }
 }
 
-const CONSEQUENCE: &str = "Unity reads the manifest as strict JSON and loads no package while it is invalid";
+const CONSEQUENCE: &str =
+    "Unity reads the manifest as strict JSON and loads no package while it is invalid";
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let input = ctx.input;
     let text = ctx.text;
     let rule = &INVALID_JSON;
     if let Some(offset) = input.invalid_utf8 {
-        let end = text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+        let end = text[offset..]
+            .chars()
+            .next()
+            .map_or(offset, |c| offset + c.len_utf8());
         out.push(
-            Diagnostic::new(rule, Span::new(offset, end), "The file is not UTF-8 text (is it a binary file, or saved in another encoding?)")
-                .with_note("Unity expects Packages/manifest.json to be UTF-8 JSON; save it as UTF-8"),
+            Diagnostic::new(
+                rule,
+                Span::new(offset, end),
+                "The file is not UTF-8 text (is it a binary file, or saved in another encoding?)",
+            )
+            .with_note("Unity expects Packages/manifest.json to be UTF-8 JSON; save it as UTF-8"),
         );
         return;
     }
@@ -66,11 +74,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     if let Some(err) = &input.syntax_error {
-        out.push(Diagnostic::new(rule, err.span, format!("Invalid JSON: {}", err.message)).with_note(CONSEQUENCE));
+        out.push(
+            Diagnostic::new(rule, err.span, format!("Invalid JSON: {}", err.message))
+                .with_note(CONSEQUENCE),
+        );
         return;
     }
     if let Some((span, message)) = &input.strict_error {
-        out.push(Diagnostic::new(rule, *span, format!("Invalid JSON: {message}")).with_note(CONSEQUENCE));
+        out.push(
+            Diagnostic::new(rule, *span, format!("Invalid JSON: {message}")).with_note(CONSEQUENCE),
+        );
     }
     for departure in &input.departures {
         out.push(departure_diagnostic(text, departure));

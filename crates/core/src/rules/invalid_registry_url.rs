@@ -28,24 +28,45 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let urls = ctx.manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(ctx.manifest.registry.as_ref());
+    let urls = ctx
+        .manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(ctx.manifest.registry.as_ref());
     for url in urls {
-        let Err(problem) = parse_registry_url(&url.value) else { continue };
+        let Err(problem) = parse_registry_url(&url.value) else {
+            continue;
+        };
         let shown = crate::url::redact(&url.value);
         let (message, fix) = match problem {
             UrlProblem::Empty => ("The registry URL is empty".to_string(), None),
             UrlProblem::SurroundingWhitespace => (
                 format!("`{shown}` has spaces around it"),
-                Some(Fix::safe("Trim the spaces", vec![Edit::replace(url.span, json_string(url.value.trim()))])),
+                Some(Fix::safe(
+                    "Trim the spaces",
+                    vec![Edit::replace(url.span, json_string(url.value.trim()))],
+                )),
             ),
             UrlProblem::NotAbsolute => {
                 let with_scheme = format!("https://{}", url.value);
-                let fix = parse_registry_url(&with_scheme)
-                    .ok()
-                    .map(|_| Fix::unsafe_("Add `https://`", vec![Edit::replace(url.span, json_string(&with_scheme))]));
-                (format!("`{shown}` is not an absolute URL: it has no `https://`"), fix)
+                let fix = parse_registry_url(&with_scheme).ok().map(|_| {
+                    Fix::unsafe_(
+                        "Add `https://`",
+                        vec![Edit::replace(url.span, json_string(&with_scheme))],
+                    )
+                });
+                (
+                    format!("`{shown}` is not an absolute URL: it has no `https://`"),
+                    fix,
+                )
             }
-            UrlProblem::Scheme(scheme) => (format!("`{shown}` uses `{scheme}:`, but registries are reached over http or https"), None),
+            UrlProblem::Scheme(scheme) => (
+                format!(
+                    "`{shown}` uses `{scheme}:`, but registries are reached over http or https"
+                ),
+                None,
+            ),
             UrlProblem::NoHost => (format!("`{shown}` has no host name"), None),
             UrlProblem::Malformed(why) => (format!("`{shown}` is not a valid URL ({why})"), None),
         };

@@ -42,10 +42,17 @@ fn problem(s: &str) -> Option<&'static str> {
         return Some("has spaces around it");
     }
     if s.chars().any(|c| c.is_uppercase()) {
-        return Some("has uppercase letters, but package names are lowercase and matching is case-sensitive");
+        return Some(
+            "has uppercase letters, but package names are lowercase and matching is case-sensitive",
+        );
     }
-    if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')) {
-        return Some("has characters that package names cannot contain (only a-z, 0-9, `.`, `_` and `-`)");
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return Some(
+            "has characters that package names cannot contain (only a-z, 0-9, `.`, `_` and `-`)",
+        );
     }
     if s.starts_with('.') {
         return Some("starts with a dot");
@@ -61,21 +68,39 @@ fn problem(s: &str) -> Option<&'static str> {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         for scope in &scopes.items {
             let value = scope.value.as_str();
             if value.starts_with('@') || value.contains(GLOB_CHARS) {
                 continue;
             }
-            let Some(problem) = problem(value) else { continue };
-            let shown = if value.is_empty() { "This scope".to_string() } else { format!("`{value}`") };
-            let mut d = Diagnostic::new(&INVALID_SCOPE, scope.span, format!("{shown} {problem}; it matches no package"));
+            let Some(problem) = problem(value) else {
+                continue;
+            };
+            let shown = if value.is_empty() {
+                "This scope".to_string()
+            } else {
+                format!("`{value}`")
+            };
+            let mut d = Diagnostic::new(
+                &INVALID_SCOPE,
+                scope.span,
+                format!("{shown} {problem}; it matches no package"),
+            );
             let trimmed = value.trim().trim_matches('.');
             let lowered = trimmed.to_lowercase();
             if !trimmed.is_empty() && trimmed != value && is_well_formed(trimmed) {
-                d = d.with_fix(Fix::safe(format!("Use `{trimmed}`"), vec![Edit::replace(scope.span, json_string(trimmed))]));
+                d = d.with_fix(Fix::safe(
+                    format!("Use `{trimmed}`"),
+                    vec![Edit::replace(scope.span, json_string(trimmed))],
+                ));
             } else if !lowered.is_empty() && lowered != value && is_well_formed(&lowered) {
-                d = d.with_fix(Fix::unsafe_(format!("Use `{lowered}`"), vec![Edit::replace(scope.span, json_string(&lowered))]));
+                d = d.with_fix(Fix::unsafe_(
+                    format!("Use `{lowered}`"),
+                    vec![Edit::replace(scope.span, json_string(&lowered))],
+                ));
             }
             out.push(d);
         }

@@ -28,21 +28,28 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(strategy) = &ctx.manifest.resolution_strategy else { return };
+    let Some(strategy) = &ctx.manifest.resolution_strategy else {
+        return;
+    };
     if RESOLUTION_STRATEGIES.contains(&strategy.value.as_str()) {
         return;
     }
     let mut d = Diagnostic::new(
         &INVALID_VALUE,
         strategy.span,
-        format!("`{}` is not a resolution strategy Unity knows", strategy.value),
+        format!(
+            "`{}` is not a resolution strategy Unity knows",
+            strategy.value
+        ),
     )
     .with_note("allowed values: `lowest` (the default), `highestPatch`, `highestMinor`, `highest`");
     if let Some(suggestion) = did_you_mean(&strategy.value, RESOLUTION_STRATEGIES.iter().copied()) {
-        d = d.with_note(format!("did you mean `{suggestion}`?")).with_fix(Fix::unsafe_(
-            format!("Change to `{suggestion}`"),
-            vec![Edit::replace(strategy.span, json_string(suggestion))],
-        ));
+        d = d
+            .with_note(format!("did you mean `{suggestion}`?"))
+            .with_fix(Fix::unsafe_(
+                format!("Change to `{suggestion}`"),
+                vec![Edit::replace(strategy.span, json_string(suggestion))],
+            ));
     }
     out.push(d);
 }

@@ -34,12 +34,20 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for dep in ctx.manifest.dependencies() {
-        let Some(version) = &dep.version else { continue };
-        let Err(problem) = classify(&version.value) else { continue };
+        let Some(version) = &dep.version else {
+            continue;
+        };
+        let Err(problem) = classify(&version.value) else {
+            continue;
+        };
         let v = &version.value;
         let replace = |title: String, with: &str, safe: bool| {
             let edits = vec![Edit::replace(version.span, json_string(with))];
-            if safe { Fix::safe(title, edits) } else { Fix::unsafe_(title, edits) }
+            if safe {
+                Fix::safe(title, edits)
+            } else {
+                Fix::unsafe_(title, edits)
+            }
         };
         let (message, fix): (String, Option<Fix>) = match problem {
             VersionProblem::Empty => ("The version is empty".into(), None),

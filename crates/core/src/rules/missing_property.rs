@@ -36,12 +36,23 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if missing.is_empty() {
             continue;
         }
-        let list = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
-        let what = if missing.len() == 1 { "property" } else { "properties" };
+        let list = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let what = if missing.len() == 1 {
+            "property"
+        } else {
+            "properties"
+        };
         let mut d = Diagnostic::new(
             &MISSING_PROPERTY,
             Span::new(registry.span.start, registry.span.start + 1),
-            format!("Scoped registry `{}` lacks the {what} {list}", registry.display_name()),
+            format!(
+                "Scoped registry `{}` lacks the {what} {list}",
+                registry.display_name()
+            ),
         );
         if missing.contains(&"scopes") {
             d = d.with_note("`scopes` lists the package name prefixes this registry serves, e.g. `\"scopes\": [\"com.example\"]`");

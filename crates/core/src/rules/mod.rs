@@ -99,11 +99,18 @@ impl Context<'_> {
         match self.resolver.resolve(package).winner {
             Some(winner) => {
                 let registry = &self.manifest.registries()[winner.registry];
-                (registry.url.as_ref().map_or("", |u| u.value.as_str()), registry.display_name())
+                (
+                    registry.url.as_ref().map_or("", |u| u.value.as_str()),
+                    registry.display_name(),
+                )
             }
             None => {
                 let url = self.manifest.default_registry_url();
-                let name = if url == crate::model::UNITY_REGISTRY_URL { "Unity's registry".to_string() } else { "the default registry".to_string() };
+                let name = if url == crate::model::UNITY_REGISTRY_URL {
+                    "Unity's registry".to_string()
+                } else {
+                    "the default registry".to_string()
+                };
                 (url, name)
             }
         }
@@ -112,7 +119,11 @@ impl Context<'_> {
     /// Every registry URL string of the manifest with its span (scoped registries, then the
     /// legacy top-level `registry`).
     pub fn registry_urls(&self) -> impl Iterator<Item = &crate::model::Str> {
-        self.manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(self.manifest.registry.as_ref())
+        self.manifest
+            .registries()
+            .iter()
+            .filter_map(|r| r.url.as_ref())
+            .chain(self.manifest.registry.as_ref())
     }
 }
 
@@ -232,10 +243,18 @@ pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Diagnostic> {
 
 /// The closest candidate to `word` by Jaro-Winkler similarity, when it is close enough to be
 /// worth a "did you mean".
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -262,12 +281,25 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for rule in RULES {
             assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
-            assert!(rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", rule.id);
+            assert!(
+                rule.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                rule.id
+            );
             let doc = rule.documentation();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+            ] {
                 assert!(doc.contains(section), "{} lacks {section}", rule.id);
             }
-            assert!(!rule.summary.ends_with('.'), "{}: summary is a phrase", rule.id);
+            assert!(
+                !rule.summary.ends_with('.'),
+                "{}: summary is a phrase",
+                rule.id
+            );
         }
     }
 }

@@ -28,7 +28,9 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         for scope in scopes.items.iter().filter(|s| s.value.starts_with('@')) {
             let mut d = Diagnostic::new(
                 &NPM_SCOPE_NOTATION,

@@ -30,8 +30,15 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(pinned) = &ctx.manifest.pinned_packages else { return };
-    let names: HashSet<&str> = ctx.manifest.dependencies().iter().map(|d| d.name.value.as_str()).collect();
+    let Some(pinned) = &ctx.manifest.pinned_packages else {
+        return;
+    };
+    let names: HashSet<&str> = ctx
+        .manifest
+        .dependencies()
+        .iter()
+        .map(|d| d.name.value.as_str())
+        .collect();
     for item in &pinned.items {
         if names.contains(item.value.as_str()) {
             continue;
@@ -43,10 +50,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         )
         .with_note("only direct dependencies can be pinned");
         if let Some(suggestion) = did_you_mean(&item.value, names.iter().copied()) {
-            d = d.with_note(format!("did you mean `{suggestion}`?")).with_fix(Fix::unsafe_(
-                format!("Change to `{suggestion}`"),
-                vec![Edit::replace(item.span, json_string(suggestion))],
-            ));
+            d = d
+                .with_note(format!("did you mean `{suggestion}`?"))
+                .with_fix(Fix::unsafe_(
+                    format!("Change to `{suggestion}`"),
+                    vec![Edit::replace(item.span, json_string(suggestion))],
+                ));
         }
         out.push(d);
     }

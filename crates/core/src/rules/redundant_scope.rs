@@ -31,18 +31,25 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let registries = ctx.manifest.registries();
     for (r, registry) in registries.iter().enumerate() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         for (s, scope) in scopes.items.iter().enumerate() {
             let declarations = ctx.resolver.declarations(&scope.value);
             // Only the registry's first listing of a scope, and only scopes no other registry
             // claims (those are duplicate-scope's and shadowed-scope's business).
-            if declarations.len() != 1 || declarations[0].scope != s || declarations[0].registry != r {
+            if declarations.len() != 1
+                || declarations[0].scope != s
+                || declarations[0].registry != r
+            {
                 continue;
             }
             if !super::invalid_scope::is_well_formed(&scope.value) {
                 continue;
             }
-            let Some((parent, owners)) = ctx.resolver.parent(&scope.value) else { continue };
+            let Some((parent, owners)) = ctx.resolver.parent(&scope.value) else {
+                continue;
+            };
             if owners.len() != 1 || owners[0].registry != r {
                 continue;
             }
@@ -51,7 +58,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &REDUNDANT_SCOPE,
                     scope.span,
-                    format!("`{}` is already covered by `{parent}` in this registry", scope.value),
+                    format!(
+                        "`{}` is already covered by `{parent}` in this registry",
+                        scope.value
+                    ),
                 )
                 .with_label(parent_span, "this broader scope covers it")
                 .with_fix(Fix::safe(

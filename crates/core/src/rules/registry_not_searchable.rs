@@ -31,8 +31,15 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     for url in ctx.registry_urls() {
-        let Some(RegistryStatus::Reachable { search: SearchSupport::None { status } }) = facts.registry(&url.value) else { continue };
-        let answer = status.map(|s| format!(" (it answered {s})")).unwrap_or_default();
+        let Some(RegistryStatus::Reachable {
+            search: SearchSupport::None { status },
+        }) = facts.registry(&url.value)
+        else {
+            continue;
+        };
+        let answer = status
+            .map(|s| format!(" (it answered {s})"))
+            .unwrap_or_default();
         out.push(
             Diagnostic::new(
                 &REGISTRY_NOT_SEARCHABLE,

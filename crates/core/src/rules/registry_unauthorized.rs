@@ -35,7 +35,13 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     for url in ctx.registry_urls() {
-        let Some(RegistryStatus::Unauthorized { status, credentials }) = facts.registry(&url.value) else { continue };
+        let Some(RegistryStatus::Unauthorized {
+            status,
+            credentials,
+        }) = facts.registry(&url.value)
+        else {
+            continue;
+        };
         let shown = crate::url::redact(&url.value);
         let mut d = match &credentials.sent_key {
             Some(key) => Diagnostic::new(

@@ -29,11 +29,20 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let urls = ctx.manifest.registries().iter().filter_map(|r| r.url.as_ref()).chain(ctx.manifest.registry.as_ref());
+    let urls = ctx
+        .manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(ctx.manifest.registry.as_ref());
     for url in urls {
         let inner = Span::new(url.span.start + 1, url.span.end.saturating_sub(1));
-        let Some(raw) = ctx.text.get(inner.range()) else { continue };
-        let Some(range) = crate::url::userinfo_range(raw) else { continue };
+        let Some(raw) = ctx.text.get(inner.range()) else {
+            continue;
+        };
+        let Some(range) = crate::url::userinfo_range(raw) else {
+            continue;
+        };
         let secret = Span::new(inner.start + range.start, inner.start + range.end + 1);
         let clean = format!("{}{}", &raw[..range.start], &raw[range.end + 1..]);
         let host_key = clean.trim_end_matches('/');

@@ -33,17 +33,30 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let registries = ctx.manifest.registries();
     for (r, registry) in registries.iter().enumerate() {
-        let Some(scopes) = &registry.scopes else { continue };
+        let Some(scopes) = &registry.scopes else {
+            continue;
+        };
         for (s, scope) in scopes.items.iter().enumerate() {
             let declarations = ctx.resolver.declarations(&scope.value);
             // Report each later registry's claim once (at its first listing of the scope).
-            let Some(pos) = declarations.iter().position(|d| d.registry == r && d.scope == s) else { continue };
+            let Some(pos) = declarations
+                .iter()
+                .position(|d| d.registry == r && d.scope == s)
+            else {
+                continue;
+            };
             if pos == 0 {
                 continue;
             }
             let first = declarations[0];
             let first_registry = &registries[first.registry];
-            let Some(first_scope) = first_registry.scopes.as_ref().map(|l| &l.items[first.scope]) else { continue };
+            let Some(first_scope) = first_registry
+                .scopes
+                .as_ref()
+                .map(|l| &l.items[first.scope])
+            else {
+                continue;
+            };
             out.push(
                 Diagnostic::new(
                     &SHADOWED_SCOPE,

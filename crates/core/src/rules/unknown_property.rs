@@ -34,7 +34,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let root_keys = || ROOT_PROPERTIES.iter().map(|(k, _)| *k);
     for member in &ctx.manifest.members {
         if !root_keys().any(|k| k == member.key.value) {
-            out.push(report(member, "a top-level property of the manifest", root_keys()));
+            out.push(report(
+                member,
+                "a top-level property of the manifest",
+                root_keys(),
+            ));
         }
     }
     for registry in ctx.manifest.registries() {
@@ -47,7 +51,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn report<'k>(member: &Member, what: &str, known: impl Iterator<Item = &'k str> + Clone) -> Diagnostic {
+fn report<'k>(
+    member: &Member,
+    what: &str,
+    known: impl Iterator<Item = &'k str> + Clone,
+) -> Diagnostic {
     let key = &member.key.value;
     let mut d = Diagnostic::new(
         &UNKNOWN_PROPERTY,
@@ -56,17 +64,24 @@ fn report<'k>(member: &Member, what: &str, known: impl Iterator<Item = &'k str> 
     );
     let suggestion = did_you_mean(key, known.clone()).or_else(|| {
         // Singular/plural slips: `scope` for `scopes`, `scopedRegistry` for `scopedRegistries`.
-        known.clone().find(|k| k.starts_with(key.as_str()) && key.len() >= 4)
+        known
+            .clone()
+            .find(|k| k.starts_with(key.as_str()) && key.len() >= 4)
     });
     match suggestion {
         Some(s) => {
-            d = d.with_note(format!("did you mean `{s}`?")).with_fix(Fix::unsafe_(
-                format!("Rename to `{s}`"),
-                vec![Edit::replace(member.key.span, json_string(s))],
-            ));
+            d = d
+                .with_note(format!("did you mean `{s}`?"))
+                .with_fix(Fix::unsafe_(
+                    format!("Rename to `{s}`"),
+                    vec![Edit::replace(member.key.span, json_string(s))],
+                ));
         }
         None => {
-            let list = known.map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let list = known
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             d = d.with_note(format!("known properties: {list}"));
         }
     }

@@ -32,17 +32,26 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     for url in ctx.registry_urls() {
-        let Some(RegistryStatus::Unreachable { failure, detail }) = facts.registry(&url.value) else { continue };
+        let Some(RegistryStatus::Unreachable { failure, detail }) = facts.registry(&url.value)
+        else {
+            continue;
+        };
         let shown = crate::url::redact(&url.value);
         let why = match failure {
             NetworkFailure::Dns => "its host name does not resolve".to_string(),
             NetworkFailure::ConnectionRefused => "the connection was refused".to_string(),
             NetworkFailure::Tls => "the TLS (https) handshake failed".to_string(),
             NetworkFailure::Timeout => "it did not answer in time".to_string(),
-            NetworkFailure::ServerError(status) => format!("it answered with server error {status}"),
+            NetworkFailure::ServerError(status) => {
+                format!("it answered with server error {status}")
+            }
             NetworkFailure::Other => "the request failed".to_string(),
         };
-        let mut d = Diagnostic::new(&UNREACHABLE_REGISTRY, url.span, format!("Registry `{shown}` is unreachable: {why}"));
+        let mut d = Diagnostic::new(
+            &UNREACHABLE_REGISTRY,
+            url.span,
+            format!("Registry `{shown}` is unreachable: {why}"),
+        );
         if !detail.is_empty() {
             d = d.with_note(detail.clone());
         }

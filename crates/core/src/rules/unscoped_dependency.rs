@@ -60,11 +60,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if name.starts_with("com.unity.") || UNITY_REGISTRY_PACKAGES.contains(&name) {
             continue;
         }
-        let Some(version) = &dep.version else { continue };
+        let Some(version) = &dep.version else {
+            continue;
+        };
         if !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
             continue;
         }
-        if super::dependency_names::problem(name).is_some() || !ctx.resolver.resolve(name).is_default() {
+        if super::dependency_names::problem(name).is_some()
+            || !ctx.resolver.resolve(name).is_default()
+        {
             continue;
         }
         let target = if default_url == crate::model::UNITY_REGISTRY_URL {
@@ -81,21 +85,37 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let corrections = corrections.get_or_insert_with(|| {
             let mut list = Vec::new();
             for registry in ctx.manifest.registries() {
-                let Some(scopes) = &registry.scopes else { continue };
+                let Some(scopes) = &registry.scopes else {
+                    continue;
+                };
                 for scope in &scopes.items {
                     let meant = corrected(&scope.value);
                     if meant != scope.value && !meant.is_empty() {
-                        list.push(Corrected { meant, span: scope.span, registry: registry.display_name(), written: &scope.value });
+                        list.push(Corrected {
+                            meant,
+                            span: scope.span,
+                            registry: registry.display_name(),
+                            written: &scope.value,
+                        });
                     }
                 }
             }
             list
         });
-        let covers = |scope: &str| name == scope || (name.starts_with(scope) && name.as_bytes().get(scope.len()) == Some(&b'.'));
+        let covers = |scope: &str| {
+            name == scope
+                || (name.starts_with(scope) && name.as_bytes().get(scope.len()) == Some(&b'.'))
+        };
         if let Some(c) = corrections.iter().find(|c| covers(&c.meant)) {
             d = d
                 .with_severity(Severity::Warning)
-                .with_label(c.span, format!("`{}` of `{}` would cover it, but as written it matches nothing", c.written, c.registry))
+                .with_label(
+                    c.span,
+                    format!(
+                        "`{}` of `{}` would cover it, but as written it matches nothing",
+                        c.written, c.registry
+                    ),
+                )
                 .with_note(format!("write the scope as `{}`", c.meant));
         } else if let Some((scope, span, registry)) = partial_match(ctx, name) {
             // Near miss 2: a scope that matches the start of the name, but not on a dot boundary.
@@ -115,7 +135,11 @@ fn partial_match(ctx: &Context<'_>, name: &str) -> Option<(String, Span, String)
     let registries = ctx.manifest.registries();
     (1..name.len())
         .rev()
-        .filter(|&end| name.is_char_boundary(end) && name.as_bytes()[end] != b'.' && name.as_bytes()[end - 1] != b'.')
+        .filter(|&end| {
+            name.is_char_boundary(end)
+                && name.as_bytes()[end] != b'.'
+                && name.as_bytes()[end - 1] != b'.'
+        })
         .find_map(|end| {
             let prefix = &name[..end];
             let decl = ctx.resolver.declarations(prefix).first()?;

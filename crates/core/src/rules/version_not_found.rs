@@ -31,19 +31,32 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     for dep in ctx.manifest.dependencies() {
-        let Some(version) = &dep.version else { continue };
-        let Ok(DependencySource::Registry(wanted)) = classify(&version.value) else { continue };
+        let Some(version) = &dep.version else {
+            continue;
+        };
+        let Ok(DependencySource::Registry(wanted)) = classify(&version.value) else {
+            continue;
+        };
         let name = dep.name.value.as_str();
         let (url, registry) = ctx.registry_for(name);
-        let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else { continue };
+        let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
+            continue;
+        };
         if versions.iter().any(|v| v == &version.value) {
             continue;
         }
-        let mut parsed: Vec<semver::Version> = versions.iter().filter_map(|v| semver::Version::parse(v).ok()).collect();
+        let mut parsed: Vec<semver::Version> = versions
+            .iter()
+            .filter_map(|v| semver::Version::parse(v).ok())
+            .collect();
         parsed.sort();
         let below = parsed.iter().rev().find(|v| **v < wanted);
         let above = parsed.iter().find(|v| **v > wanted);
-        let nearest: Vec<String> = below.into_iter().chain(above).map(|v| format!("`{v}`")).collect();
+        let nearest: Vec<String> = below
+            .into_iter()
+            .chain(above)
+            .map(|v| format!("`{v}`"))
+            .collect();
         let mut d = Diagnostic::new(
             &VERSION_NOT_FOUND,
             version.span,
@@ -53,10 +66,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             d = d.with_note(format!("nearest versions: {}", nearest.join(", ")));
         }
         if let Some(latest) = latest {
-            d = d.with_note(format!("latest: `{latest}`")).with_fix(Fix::unsafe_(
-                format!("Use the latest version, `{latest}`"),
-                vec![Edit::replace(version.span, json_string(latest))],
-            ));
+            d = d
+                .with_note(format!("latest: `{latest}`"))
+                .with_fix(Fix::unsafe_(
+                    format!("Use the latest version, `{latest}`"),
+                    vec![Edit::replace(version.span, json_string(latest))],
+                ));
         }
         out.push(d);
     }

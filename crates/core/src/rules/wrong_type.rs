@@ -37,15 +37,27 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(root) = ctx.ast else { return };
     let Value::Object(root) = root else {
-        out.push(mismatch(value_span(root), "The manifest", JsonType::Object, JsonType::of(root)));
+        out.push(mismatch(
+            value_span(root),
+            "The manifest",
+            JsonType::Object,
+            JsonType::of(root),
+        ));
         return;
     };
     for prop in &root.properties {
         let name = prop_name(prop);
-        let Some(&(_, expected)) = ROOT_PROPERTIES.iter().find(|(key, _)| *key == name) else { continue };
+        let Some(&(_, expected)) = ROOT_PROPERTIES.iter().find(|(key, _)| *key == name) else {
+            continue;
+        };
         let found = JsonType::of(&prop.value);
         if found != expected {
-            out.push(mismatch(value_span(&prop.value), &format!("`{name}`"), expected, found));
+            out.push(mismatch(
+                value_span(&prop.value),
+                &format!("`{name}`"),
+                expected,
+                found,
+            ));
             continue;
         }
         match (name.as_str(), &prop.value) {
@@ -54,7 +66,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let found = JsonType::of(&dep.value);
                     if found != JsonType::String {
                         let what = format!("The version of `{}`", prop_name(dep));
-                        let mut d = mismatch(value_span(&dep.value), &what, JsonType::String, found);
+                        let mut d =
+                            mismatch(value_span(&dep.value), &what, JsonType::String, found);
                         if let Value::NumberLit(n) = &dep.value {
                             d = d.with_fix(Fix::unsafe_(
                                 "Quote the version",
@@ -69,7 +82,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 for (i, element) in array.elements.iter().enumerate() {
                     let Value::Object(registry) = element else {
                         let what = format!("Scoped registry #{}", i + 1);
-                        out.push(mismatch(value_span(element), &what, JsonType::Object, JsonType::of(element)));
+                        out.push(mismatch(
+                            value_span(element),
+                            &what,
+                            JsonType::Object,
+                            JsonType::of(element),
+                        ));
                         continue;
                     };
                     check_registry(registry, out);
@@ -80,7 +98,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let found = JsonType::of(element);
                     if found != JsonType::String {
                         let what = format!("An item of `{name}`");
-                        out.push(mismatch(value_span(element), &what, JsonType::String, found));
+                        out.push(mismatch(
+                            value_span(element),
+                            &what,
+                            JsonType::String,
+                            found,
+                        ));
                     }
                 }
             }
@@ -92,16 +115,26 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn check_registry(registry: &jsonc_parser::ast::Object<'_>, out: &mut Vec<Diagnostic>) {
     for prop in &registry.properties {
         let name = prop_name(prop);
-        let Some(&(_, expected)) = REGISTRY_PROPERTIES.iter().find(|(key, _)| *key == name) else { continue };
+        let Some(&(_, expected)) = REGISTRY_PROPERTIES.iter().find(|(key, _)| *key == name) else {
+            continue;
+        };
         let found = JsonType::of(&prop.value);
         if found != expected {
-            let mut d = mismatch(value_span(&prop.value), &format!("The registry's `{name}`"), expected, found);
+            let mut d = mismatch(
+                value_span(&prop.value),
+                &format!("The registry's `{name}`"),
+                expected,
+                found,
+            );
             if name == "scopes"
                 && let Value::StringLit(s) = &prop.value
             {
                 d = d.with_fix(Fix::safe(
                     "Wrap the scope in an array",
-                    vec![Edit::replace(s.range.into(), format!("[{}]", json_string(&s.value)))],
+                    vec![Edit::replace(
+                        s.range.into(),
+                        format!("[{}]", json_string(&s.value)),
+                    )],
                 ));
             }
             out.push(d);
@@ -111,7 +144,12 @@ fn check_registry(registry: &jsonc_parser::ast::Object<'_>, out: &mut Vec<Diagno
             for element in &scopes.elements {
                 let found = JsonType::of(element);
                 if found != JsonType::String {
-                    out.push(mismatch(value_span(element), "A scope", JsonType::String, found));
+                    out.push(mismatch(
+                        value_span(element),
+                        "A scope",
+                        JsonType::String,
+                        found,
+                    ));
                 }
             }
         }
@@ -122,6 +160,10 @@ fn mismatch(span: Span, what: &str, expected: JsonType, found: JsonType) -> Diag
     Diagnostic::new(
         &WRONG_TYPE,
         span,
-        format!("{what} must be {}, not {}", expected.with_article(), found.with_article()),
+        format!(
+            "{what} must be {}, not {}",
+            expected.with_article(),
+            found.with_article()
+        ),
     )
 }

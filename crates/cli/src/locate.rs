@@ -1,0 +1,79 @@
+//! Finding and reading manifests.
+
+use std::path::{Path, PathBuf};
+
+/// Manifests larger than this are refused rather than read: no real manifest comes near it.
+pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A manifest path as the user gave it, resolved to the file.
+pub fn manifest_path(given: &Path) -> Result<PathBuf, String> {
+    if given.is_dir() {
+        let in_project = given.join("Packages").join("manifest.json");
+        if in_project.is_file() {
+            return Ok(in_project);
+        }
+        let in_packages = given.join("manifest.json");
+        if in_packages.is_file() {
+            return Ok(in_packages);
+        }
+        return Err(format!(
+            "`{}` is a folder without Packages/manifest.json (is it a Unity project folder?)",
+            given.display()
+        ));
+    }
+    Ok(given.to_path_buf())
+}
+
+/// Searches the current folder and its parents for `Packages/manifest.json`.
+pub fn find_upwards() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    for dir in cwd.ancestors() {
+        let candidate = dir.join("Packages").join("manifest.json");
+        if candidate.is_file() {
+            return Ok(relative_to(&candidate, &cwd));
+        }
+        if dir.file_name().is_some_and(|n| n == "Packages") && dir.join("manifest.json").is_file() {
+            return Ok(relative_to(&dir.join("manifest.json"), &cwd));
+        }
+    }
+    Err(format!(
+        "no Packages/manifest.json in `{}` or any folder above it; pass a manifest or a Unity project folder",
+        cwd.display()
+    ))
+}
+
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads a manifest's bytes, with a message that names the path and the reason on failure.
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read `{}`: {}", path.display(), describe(&e)))?;
+    if meta.is_dir() {
+        return Err(format!(
+            "`{}` is a folder, not a manifest file",
+            path.display()
+        ));
+    }
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Err(format!(
+            "`{}` is {} MiB; manifests over {} MiB are refused",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_MANIFEST_BYTES / (1024 * 1024)
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), describe(&e)))
+}
+
+fn describe(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    }
+}
