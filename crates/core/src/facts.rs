@@ -92,3 +92,12 @@ pub enum PackageStatus {
     /// Anything else (timeout, 5xx, unreadable body): no claim is made about the package.
     Unknown { detail: String },
 }
+
+/// One registry to probe: its URL as written, its scopes, and the registry dependencies of the
+/// manifest that resolve to it. Produced by [`crate::Analysis::probe_targets`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeTarget {
+    pub url: String,
+    pub scopes: Vec<String>,
+    pub packages: Vec<String>,
+}

@@ -70,6 +70,38 @@ impl Analysis {
         resolve::Explanation::new(&self.manifest, &self.resolver, package)
     }
 
+    /// What online checks should ask: each registry with a usable URL, its scopes, and the
+    /// registry dependencies (exact versions, not `file:` or Git) that resolve to it; the default
+    /// registry last, for the dependencies no scope covers. Registries in manifest order.
+    pub fn probe_targets(&self) -> Vec<facts::ProbeTarget> {
+        let registries = self.manifest.registries();
+        let mut targets: Vec<facts::ProbeTarget> = registries
+            .iter()
+            .map(|r| facts::ProbeTarget {
+                url: r.url.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
+                scopes: r.scopes.as_ref().map(|s| s.items.iter().map(|i| i.value.clone()).collect()).unwrap_or_default(),
+                packages: Vec::new(),
+            })
+            .collect();
+        let mut default = facts::ProbeTarget { url: self.manifest.default_registry_url().to_string(), ..Default::default() };
+        for dep in self.manifest.dependencies() {
+            let Some(version) = &dep.version else { continue };
+            if !matches!(version::classify(&version.value), Ok(version::DependencySource::Registry(_))) {
+                continue;
+            }
+            let target = match self.resolver.resolve(&dep.name.value).winner {
+                Some(w) => &mut targets[w.registry],
+                None => &mut default,
+            };
+            if !target.packages.contains(&dep.name.value) {
+                target.packages.push(dep.name.value.clone());
+            }
+        }
+        targets.push(default);
+        targets.retain(|t| url::parse_registry_url(&t.url).is_ok() && url::userinfo_range(&t.url).is_none());
+        targets
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
