@@ -176,12 +176,19 @@ pub(crate) fn classify(err: reqwest::Error) -> Failure {
             }
         }
         let text = e.to_string();
-        if !text.is_empty() && parts.last() != Some(&text) {
+        // reqwest's and hyper's wrappers say nothing the innermost errors do not.
+        let generic =
+            text.starts_with("error sending request") || text.starts_with("client error (");
+        if !generic && !text.is_empty() && parts.last() != Some(&text) {
             parts.push(text);
         }
         source = e.source();
     }
-    let detail = parts.join(": ");
+    let detail = if parts.is_empty() {
+        "the request failed".to_string()
+    } else {
+        parts.join(": ")
+    };
     let lower = detail.to_ascii_lowercase();
     let failure = if is_timeout {
         NetworkFailure::Timeout
