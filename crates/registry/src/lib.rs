@@ -14,9 +14,9 @@
 //!
 //! ```no_run
 //! # async fn demo() {
-//! use manifest_lint_registry::{ProbeOptions, RegistryQuery, probe};
+//! use manifest_lint_registry::{ProbeOptions, ProbeTarget, probe};
 //! let report = probe(
-//!     &[RegistryQuery {
+//!     &[ProbeTarget {
 //!         url: "https://package.openupm.com".into(),
 //!         scopes: vec!["com.cysharp".into()],
 //!         packages: vec!["com.cysharp.unitask".into()],
@@ -43,6 +43,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The input, as the core computes it (`Analysis::probe_targets`): a registry URL verbatim,
+/// its scopes (the first is the search text), and the package names resolved to it.
+pub use manifest_lint_core::facts::ProbeTarget;
 pub use manifest_lint_core::facts::{
     Credentials, NetworkFailure, OnlineFacts, PackageStatus, RegistryStatus, SearchSupport,
 };
@@ -114,17 +117,6 @@ pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// One registry to probe, as the core resolved it from the manifest.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegistryQuery {
-    /// The registry's `url`, verbatim from the manifest (also the key in [`OnlineFacts`]).
-    pub url: String,
-    /// Its scopes; the first one is the search text.
-    pub scopes: Vec<String>,
-    /// Names of the dependencies that resolve to this registry.
-    pub packages: Vec<String>,
-}
-
 /// What [`probe`] returns: the facts, and the problems found in the configuration files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProbeReport {
@@ -150,16 +142,16 @@ impl fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
-/// Loads the `.upmconfig.toml` files from Unity's locations, probes every registry of `queries`
+/// Loads the `.upmconfig.toml` files from Unity's locations, probes every registry of `targets`
 /// and their packages, and returns the facts. Never fails: problems become statuses
 /// ([`RegistryStatus::Unreachable`], [`PackageStatus::Unknown`]) or [`ProbeReport::config_errors`].
-pub async fn probe(queries: &[RegistryQuery], options: ProbeOptions) -> ProbeReport {
+pub async fn probe(targets: &[ProbeTarget], options: ProbeOptions) -> ProbeReport {
     let (config, config_errors) = UpmConfig::from_env();
     let facts = match Prober::new(options, config) {
-        Ok(prober) => prober.probe(queries).await,
+        Ok(prober) => prober.probe(targets).await,
         Err(e) => {
             let mut facts = OnlineFacts::default();
-            for q in queries {
+            for q in targets {
                 facts.registries.insert(
                     q.url.clone(),
                     RegistryStatus::Unreachable {
@@ -287,13 +279,13 @@ impl Prober {
             .await
     }
 
-    /// Probes every registry of `queries` in parallel and then, for each one that is not
+    /// Probes every registry of `targets` in parallel and then, for each one that is not
     /// unreachable, its packages. A registry that cannot be reached costs one timeout: its
     /// packages are not requested and are reported as [`PackageStatus::Unknown`].
     /// A URL listed twice is probed once, with the packages of both entries.
-    pub async fn probe(&self, queries: &[RegistryQuery]) -> OnlineFacts {
+    pub async fn probe(&self, targets: &[ProbeTarget]) -> OnlineFacts {
         let mut merged: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-        for q in queries {
+        for q in targets {
             let entry = merged
                 .entry(q.url.clone())
                 .or_insert_with(|| (q.scopes.first().cloned().unwrap_or_default(), Vec::new()));

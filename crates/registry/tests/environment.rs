@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{FakeServer, Reply, healthy, options};
-use manifest_lint_registry::{Prober, RegistryQuery, UpmConfig, probe};
+use manifest_lint_registry::{ProbeTarget, Prober, UpmConfig, probe};
 
 const CHILD_MODE: &str = "MANIFEST_LINT_REGISTRY_TEST_CHILD";
 const CHILD_URL: &str = "MANIFEST_LINT_REGISTRY_TEST_URL";
@@ -28,7 +28,7 @@ async fn child() {
         }
         "probe" => {
             let report = probe(
-                &[RegistryQuery {
+                &[ProbeTarget {
                     url: url.clone(),
                     scopes: vec!["com.example".into()],
                     packages: vec!["com.example.tools".into()],

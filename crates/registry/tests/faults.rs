@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::{FakeServer, Reply, closed_port, config, healthy, options, prober};
 use manifest_lint_registry::{
-    Credentials, NetworkFailure, PackageStatus, ProbeOptions, Prober, RegistryQuery,
-    RegistryStatus, SearchSupport, UpmConfig,
+    Credentials, NetworkFailure, PackageStatus, ProbeOptions, ProbeTarget, Prober, RegistryStatus,
+    SearchSupport, UpmConfig,
 };
 
 fn unreachable(status: &RegistryStatus) -> (NetworkFailure, &str) {
@@ -26,7 +26,7 @@ async fn silent_registry_costs_one_timeout() {
     let p = Prober::new(options(Duration::from_secs(1)), UpmConfig::empty()).expect("prober");
     let started = Instant::now();
     let facts = p
-        .probe(&[RegistryQuery {
+        .probe(&[ProbeTarget {
             url: url.clone(),
             scopes: vec!["com.example".into()],
             packages: packages.clone(),
@@ -75,7 +75,7 @@ async fn packument_requests_stop_after_one_network_failure() {
     let p = Prober::new(opts, UpmConfig::empty()).expect("prober");
     let started = Instant::now();
     let facts = p
-        .probe(&[RegistryQuery {
+        .probe(&[ProbeTarget {
             url: url.clone(),
             scopes: vec!["com.example".into()],
             packages: (0..30).map(|i| format!("com.example.p{i}")).collect(),
@@ -401,7 +401,7 @@ async fn token_reaches_only_its_registry() {
     let p = prober(cfg);
     let facts = p
         .probe(&[
-            RegistryQuery {
+            ProbeTarget {
                 url: a_url.clone(),
                 scopes: vec!["com.example".into()],
                 packages: vec![
@@ -410,7 +410,7 @@ async fn token_reaches_only_its_registry() {
                     "com.example.sideways".into(),
                 ],
             },
-            RegistryQuery {
+            ProbeTarget {
                 url: b_url.clone(),
                 scopes: vec!["com.other".into()],
                 packages: vec!["com.example.tools".into()],
@@ -555,7 +555,7 @@ async fn second_call_is_served_from_the_cache() {
     }
     assert_eq!(server.count(), 2);
     // probe() goes through the same cache.
-    p.probe(&[RegistryQuery {
+    p.probe(&[ProbeTarget {
         url: url.clone(),
         scopes: vec!["com.example".into()],
         packages: vec!["com.example.tools".into()],

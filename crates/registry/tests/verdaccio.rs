@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::{Verdaccio, config, make_certificates, options, prober, verdaccio};
 use manifest_lint_registry::{
-    NetworkFailure, PackageStatus, Prober, RegistryQuery, RegistryStatus, SearchSupport, UpmConfig,
+    NetworkFailure, PackageStatus, ProbeTarget, Prober, RegistryStatus, SearchSupport, UpmConfig,
 };
 
 fn found(versions: &[&str], latest: &str) -> PackageStatus {
@@ -49,7 +49,7 @@ async fn probe_builds_online_facts() {
     let v = verdaccio();
     let url = v.server.url.clone();
     let facts = prober(UpmConfig::empty())
-        .probe(&[RegistryQuery {
+        .probe(&[ProbeTarget {
             url: url.clone(),
             scopes: vec!["com.example".into()],
             packages: vec![
