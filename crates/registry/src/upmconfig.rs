@@ -226,7 +226,7 @@ impl UpmConfig {
     pub fn load(paths: &ConfigPaths) -> (Self, Vec<ConfigError>) {
         let mut config = UpmConfig::default();
         let mut errors = Vec::new();
-        // User first: its entries win over the global file's for the same key [ours].
+        // User first: its entries win over the global file's for the same key (our choice).
         for (location, kind) in [
             (&paths.user, ConfigKind::User),
             (&paths.global, ConfigKind::Global),
@@ -268,7 +268,7 @@ impl UpmConfig {
     }
 
     /// Parses one file's text. `path` is used in errors and to resolve a relative `caFile`
-    /// (against the file's directory [ours]); `caFile` is only honoured for
+    /// (against the file's directory, our choice); `caFile` is only honoured for
     /// [`ConfigKind::Global`], as in Unity.
     pub fn parse(text: &str, path: &Path, kind: ConfigKind) -> (Self, Vec<ConfigError>) {
         let mut config = UpmConfig::default();
@@ -387,7 +387,7 @@ impl UpmConfig {
 
     /// Finds the credentials for a registry URL (the manifest's `url`, verbatim).
     ///
-    /// Matching [ours, following the reference]: the key equal to the URL; else the key equal to
+    /// Matching (our decision, following the reference): the key equal to the URL; else the key equal to
     /// the URL with a trailing slash toggled (`https://r.example/` <-> `https://r.example`), which
     /// is *sent* too (openupm-cli accepts both forms, and Unity documents no normalisation).
     /// When neither exists, a key differing only by scheme and/or trailing slashes is returned as
