@@ -1,11 +1,15 @@
-// A stand-in for `manifest-lint lsp`: answers initialize, asks for workspace/configuration once
-// initialized, and writes what it was started with and told to $FAKE_SERVER_LOG (one JSON per line).
+// A stand-in for `manifest-lint lsp`, for testing the editor configurations in editors/: it
+// answers initialize, asks for workspace/configuration once initialized, publishes one diagnostic
+// (code "fake-rule") for each opened document, and appends what it was started with and told to
+// $FAKE_SERVER_LOG, one JSON object per line.
 'use strict';
 
 const fs = require('node:fs');
 
 const logFile = process.env.FAKE_SERVER_LOG;
-const record = (entry) => fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');
+const record = (entry) => {
+  if (logFile) fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');
+};
 record({ argv: process.argv.slice(2) });
 
 const send = (msg) => {
@@ -27,15 +31,34 @@ process.stdin.on('data', (chunk) => {
     handle(msg);
   }
 });
+process.stdin.on('end', () => process.exit(0));
 
 function handle(msg) {
   if (msg.method === 'initialize') {
-    record({ initializationOptions: msg.params.initializationOptions });
-    send({ id: msg.id, result: { capabilities: { textDocumentSync: 1 } } });
+    record({ initializationOptions: msg.params.initializationOptions, rootUri: msg.params.rootUri });
+    send({ id: msg.id, result: { capabilities: { textDocumentSync: 1 }, serverInfo: { name: 'fake-manifest-lint' } } });
   } else if (msg.method === 'initialized') {
     send({ id: 'cfg', method: 'workspace/configuration', params: { items: [{ section: 'manifestLint' }, { section: 'manifestLint.online' }] } });
-  } else if (msg.id === 'cfg') {
+  } else if (msg.id === 'cfg' && !msg.method) {
     record({ configuration: msg.result });
+  } else if (msg.method === 'textDocument/didOpen') {
+    const { uri, languageId } = msg.params.textDocument;
+    record({ didOpen: uri, languageId });
+    send({
+      method: 'textDocument/publishDiagnostics',
+      params: {
+        uri,
+        diagnostics: [
+          {
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+            severity: 1,
+            code: 'fake-rule',
+            source: 'manifest-lint',
+            message: 'fake diagnostic',
+          },
+        ],
+      },
+    });
   } else if (msg.method === 'workspace/didChangeConfiguration') {
     record({ didChangeConfiguration: msg.params });
   } else if (msg.method === 'shutdown') {

@@ -132,7 +132,7 @@ test('no binary anywhere: one clear error with "Set path" and "How to install"',
 function installFakeServer() {
   const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-bin-'));
   const fake = path.join(binDir, 'manifest-lint');
-  fs.writeFileSync(fake, `#!${process.execPath}\nrequire(${JSON.stringify(path.join(__dirname, 'fake-server.cjs'))});\n`, { mode: 0o755 });
+  fs.writeFileSync(fake, `#!${process.execPath}\nrequire(${JSON.stringify(path.join(__dirname, '..', '..', 'test', 'fake-lsp-server.cjs'))});\n`, { mode: 0o755 });
   const logFile = path.join(binDir, 'log.jsonl');
   fs.writeFileSync(logFile, '');
   return { binDir, fake, logFile, read: () => fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Checks editors/emacs/manifest-lint.el in batch Emacs (28 with elpa-eglot, or 29+) against the fake
+# server: Eglot must start `manifest-lint lsp` from PATH for Packages/manifest.json only and send
+# the settings as initializationOptions and as the `manifestLint` configuration section.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/bin" "$work/proj/Packages" "$work/proj/web"
+printf '#!/bin/sh\nexec %q %q "$@"\n' "$(command -v node)" "$here/fake-lsp-server.cjs" >"$work/bin/manifest-lint"
+chmod +x "$work/bin/manifest-lint"
+echo '{ "dependencies": {} }' >"$work/proj/Packages/manifest.json"
+echo '{ "name": "web app" }' >"$work/proj/web/manifest.json"
+: >"$work/server.log"
+
+export FAKE_SERVER_LOG="$work/server.log" PROJ="$work/proj" PATH="$work/bin:$PATH" HOME="$work"
+status=0
+(cd "$work/proj" && timeout 60 emacs --batch -l "$here/emacs-check.el") >"$work/emacs.out" 2>&1 || status=$?
+if [[ $status -ne 0 ]]; then
+  cat "$work/emacs.out" >&2
+  echo "emacs: emacs exited with $status" >&2
+  exit 1
+fi
+
+# The snippet's own initializationOptions (the test overrides only the workspace configuration).
+node "$here/check-log.cjs" "$FAKE_SERVER_LOG" "$work/proj" \
+  '{"online":false,"registryTimeout":10,"inlayHints":true,"rules":{"glob-scope":"warning"}}' \
+  '{"online":true,"registryTimeout":10,"inlayHints":true}'
