@@ -13,8 +13,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+pub mod config;
 pub mod diagnostic;
 pub mod facts;
+pub mod fix;
+pub mod lock;
 pub mod model;
 pub mod parse;
 pub mod resolve;
@@ -44,6 +47,9 @@ pub struct LintOptions<'a> {
     pub facts: Option<&'a OnlineFacts>,
     /// Per-rule overrides by rule id.
     pub levels: HashMap<String, RuleLevel>,
+    /// The text of `Packages/packages-lock.json` when it sits beside the manifest; `None` skips
+    /// the lock checks (`stale-lock`).
+    pub lock: Option<&'a str>,
 }
 
 /// The result of linting one manifest.
@@ -79,14 +85,26 @@ impl Analysis {
             .iter()
             .map(|r| facts::ProbeTarget {
                 url: r.url.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
-                scopes: r.scopes.as_ref().map(|s| s.items.iter().map(|i| i.value.clone()).collect()).unwrap_or_default(),
+                scopes: r
+                    .scopes
+                    .as_ref()
+                    .map(|s| s.items.iter().map(|i| i.value.clone()).collect())
+                    .unwrap_or_default(),
                 packages: Vec::new(),
             })
             .collect();
-        let mut default = facts::ProbeTarget { url: self.manifest.default_registry_url().to_string(), ..Default::default() };
+        let mut default = facts::ProbeTarget {
+            url: self.manifest.default_registry_url().to_string(),
+            ..Default::default()
+        };
         for dep in self.manifest.dependencies() {
-            let Some(version) = &dep.version else { continue };
-            if !matches!(version::classify(&version.value), Ok(version::DependencySource::Registry(_))) {
+            let Some(version) = &dep.version else {
+                continue;
+            };
+            if !matches!(
+                version::classify(&version.value),
+                Ok(version::DependencySource::Registry(_))
+            ) {
                 continue;
             }
             let target = match self.resolver.resolve(&dep.name.value).winner {
@@ -98,7 +116,9 @@ impl Analysis {
             }
         }
         targets.push(default);
-        targets.retain(|t| url::parse_registry_url(&t.url).is_ok() && url::userinfo_range(&t.url).is_none());
+        targets.retain(|t| {
+            url::parse_registry_url(&t.url).is_ok() && url::userinfo_range(&t.url).is_none()
+        });
         targets
     }
 
@@ -167,6 +187,7 @@ fn finish(
 ) -> Analysis {
     let manifest = Manifest::from_ast(ast);
     let resolver = Resolver::new(&manifest);
+    let lock = options.lock.map(lock::parse_lock);
     let ctx = rules::Context {
         text,
         ast,
@@ -174,6 +195,7 @@ fn finish(
         resolver: &resolver,
         facts: options.facts,
         input: &input,
+        lock: lock.as_ref(),
     };
     let mut diagnostics = rules::run_all(&ctx);
     if !options.levels.is_empty() {
@@ -197,6 +219,25 @@ fn finish(
         diagnostics,
         secrets,
     }
+}
+
+/// Lints the `package.json` of a package embedded in the project (`Packages/<name>/package.json`)
+/// for what Unity ignores there (`ignored-scoped-registries`). Spans refer to `text`; the
+/// options' rule levels apply as for manifests.
+pub fn lint_package_json(text: &str, options: &LintOptions<'_>) -> Vec<Diagnostic> {
+    let mut diagnostics = rules::check_package_json(text);
+    diagnostics.retain_mut(|d| match options.levels.get(d.rule.id) {
+        Some(RuleLevel::Off) => false,
+        Some(RuleLevel::On(severity)) => {
+            d.severity = *severity;
+            true
+        }
+        None => true,
+    });
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id))
+    });
+    diagnostics
 }
 
 fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {

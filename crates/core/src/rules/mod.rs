@@ -91,6 +91,8 @@ pub struct Context<'a> {
     pub facts: Option<&'a OnlineFacts>,
     /// Input-level problems for `invalid-json`.
     pub input: &'a InputProblems,
+    /// The lock file beside the manifest, parsed (or why it could not be), for `stale-lock`.
+    pub lock: Option<&'a Result<crate::lock::LockFile, crate::lock::LockError>>,
 }
 
 impl Context<'_> {
@@ -146,6 +148,7 @@ mod duplicate_registry;
 mod duplicate_scope;
 mod empty_scopes;
 mod glob_scope;
+mod ignored_scoped_registries;
 mod insecure_registry_url;
 mod invalid_json;
 mod invalid_registry_url;
@@ -161,6 +164,7 @@ mod registry_not_searchable;
 mod registry_unauthorized;
 mod registry_url_credentials;
 mod shadowed_scope;
+mod stale_lock;
 mod unity_scope_override;
 mod unknown_property;
 mod unreachable_registry;
@@ -174,6 +178,8 @@ pub use duplicate_registry::DUPLICATE_REGISTRY;
 pub use duplicate_scope::DUPLICATE_SCOPE;
 pub use empty_scopes::EMPTY_SCOPES;
 pub use glob_scope::GLOB_SCOPE;
+pub use ignored_scoped_registries::IGNORED_SCOPED_REGISTRIES;
+pub(crate) use ignored_scoped_registries::check_package_json;
 pub use insecure_registry_url::INSECURE_REGISTRY_URL;
 pub use invalid_json::INVALID_JSON;
 pub use invalid_registry_url::INVALID_REGISTRY_URL;
@@ -189,6 +195,7 @@ pub use registry_not_searchable::REGISTRY_NOT_SEARCHABLE;
 pub use registry_unauthorized::REGISTRY_UNAUTHORIZED;
 pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
 pub use shadowed_scope::SHADOWED_SCOPE;
+pub use stale_lock::STALE_LOCK;
 pub use unity_scope_override::UNITY_SCOPE_OVERRIDE;
 pub use unknown_property::UNKNOWN_PROPERTY;
 pub use unreachable_registry::UNREACHABLE_REGISTRY;
@@ -220,6 +227,8 @@ pub static RULES: &[&RuleMeta] = &[
     &INVALID_VERSION,
     &UNSCOPED_DEPENDENCY,
     &PINNED_PACKAGE_MISSING,
+    &STALE_LOCK,
+    &IGNORED_SCOPED_REGISTRIES,
     &UNREACHABLE_REGISTRY,
     &REGISTRY_UNAUTHORIZED,
     &REGISTRY_NOT_SEARCHABLE,
