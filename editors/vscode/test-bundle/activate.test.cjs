@@ -24,6 +24,7 @@ function makeVscode({ trusted, config, workspaceFolder }) {
   const log = [];
   const errors = [];
   const commands = [];
+  const configListeners = [];
   const api = {
     window: {
       createOutputChannel: () => ({ appendLine: (l) => log.push(l), append() {}, show() {}, clear() {}, dispose() {}, replace() {} }),
@@ -50,7 +51,10 @@ function makeVscode({ trusted, config, workspaceFolder }) {
       textDocuments: [],
       findFiles: () => Promise.resolve([{ fsPath: '/w/Packages/manifest.json' }]),
       onDidOpenTextDocument: disposable,
-      onDidChangeConfiguration: disposable,
+      onDidChangeConfiguration: (listener) => {
+        configListeners.push(listener);
+        return disposable();
+      },
       onDidGrantWorkspaceTrust: disposable,
       getConfiguration: () => ({
         get: (key, dflt) => (key in config.values ? config.values[key] : dflt),
@@ -80,7 +84,12 @@ function makeVscode({ trusted, config, workspaceFolder }) {
   api.extensions = namespace({ all: [] });
   api.version = '1.82.0';
   const vscode = new Proxy(api, { get: (t, k) => (k in t ? t[k] : Anything) });
-  return { vscode, log, errors, commands };
+  /** Simulates a settings change touching the given keys. */
+  const changeConfiguration = (...keys) => {
+    const event = { affectsConfiguration: (section) => keys.some((k) => k === section || k.startsWith(section + '.')) };
+    for (const l of configListeners) l(event);
+  };
+  return { vscode, log, errors, commands, changeConfiguration };
 }
 
 function loadExtension(vscode) {
@@ -176,3 +185,27 @@ for (const trusted of [false, true]) {
     await r.ext.deactivate();
   });
 }
+
+test('settings changes are pushed to the running server; a new manifestLint.path restarts it', { skip: process.platform === 'win32' }, async () => {
+  const server = installFakeServer();
+  process.env.FAKE_SERVER_LOG = server.logFile;
+  const config = { values: { online: true }, inspect: { path: { defaultValue: '' } } };
+  const r = await activate({ PATH: server.binDir }, { trusted: true, workspaceFolder: '/w', config });
+  await waitFor(() => server.read().some((x) => x.configuration), 'the first workspace/configuration answer');
+
+  config.values.online = false;
+  config.values.rules = { 'redundant-scope': 'off' };
+  r.changeConfiguration('manifestLint.online', 'manifestLint.rules');
+  const change = await waitFor(() => server.read().find((x) => x.didChangeConfiguration), 'workspace/didChangeConfiguration');
+  assert.deepEqual(change.didChangeConfiguration, {
+    settings: { manifestLint: { online: false, registryTimeout: 10, inlayHints: true, rules: { 'redundant-scope': 'off' } } },
+  });
+  assert.equal(server.read().filter((x) => x.argv).length, 1, 'no restart for a plain settings change');
+
+  // The path is re-read on restart; pointing it at the same fake binary keeps the test hermetic.
+  config.inspect.path = { defaultValue: '', globalValue: server.fake };
+  r.changeConfiguration('manifestLint.path');
+  await waitFor(() => server.read().filter((x) => x.argv).length === 2, 'a second server process');
+  await waitFor(() => r.log.some((l) => l.startsWith(`Starting ${server.fake} lsp (setting)`)), 'the restart to use the setting');
+  await r.ext.deactivate();
+});
