@@ -1,1 +1,59 @@
-fn main() {}
+//! Core benchmarks: a typical manifest's lint (the shared corpus), generated manifests of
+//! growing size (time should grow linearly), and resolution alone.
+//!
+//! `cargo bench -p manifest-lint-core --bench lint`. The whole-CLI comparison with `jq` is
+//! `bench/run.sh`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use manifest_lint_core::{LintOptions, lint};
+
+mod generate;
+
+fn corpus(c: &mut Criterion) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut group = c.benchmark_group("corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect())
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
+            b.iter(|| lint(black_box(text), &LintOptions::default()))
+        });
+    }
+    group.finish();
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("generated");
+    group.sample_size(10);
+    for registries in [250, 500, 1000, 2000, 4000] {
+        let text = generate::manifest(registries, 10, 3);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("registries", registries), &text, |b, text| {
+            b.iter(|| lint(black_box(text), &LintOptions::default()))
+        });
+    }
+    group.finish();
+}
+
+fn resolution(c: &mut Criterion) {
+    let text = generate::manifest(4000, 10, 3);
+    let analysis = lint(&text, &LintOptions::default());
+    let names: Vec<String> = analysis.manifest.dependencies().iter().map(|d| d.name.value.clone()).collect();
+    let mut group = c.benchmark_group("resolve");
+    group.sample_size(10);
+    group.bench_function("120k-deps-40k-scopes", |b| {
+        b.iter(|| names.iter().filter(|n| analysis.resolve(n).winner.is_some()).count())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, corpus, scaling, resolution);
+criterion_main!(benches);

@@ -194,7 +194,7 @@ impl Manifest {
         manifest.members = members(object);
         // Unity keeps the last of duplicate keys, so later members overwrite earlier ones.
         for prop in &object.properties {
-            match (prop_name(prop).as_str(), &prop.value) {
+            match (prop_name(prop), &prop.value) {
                 ("dependencies", Value::Object(deps)) => {
                     manifest.dependencies = Some(Dependencies {
                         span: deps.range.into(),
@@ -273,7 +273,7 @@ fn registry(element: usize, object: &Object<'_>) -> ScopedRegistry {
         override_built_ins: None,
     };
     for prop in &object.properties {
-        match (prop_name(prop).as_str(), &prop.value) {
+        match (prop_name(prop), &prop.value) {
             ("name", v) => registry.name = string(v),
             ("url", v) => registry.url = string(v),
             ("scopes", Value::Array(array)) => {
@@ -318,10 +318,11 @@ fn members(object: &Object<'_>) -> Vec<Member> {
         .collect()
 }
 
-pub fn prop_name(prop: &ObjectProp<'_>) -> String {
+/// A member's key, borrowed from the tree.
+pub fn prop_name<'a>(prop: &'a ObjectProp<'_>) -> &'a str {
     match &prop.name {
-        ObjectPropName::String(s) => s.value.to_string(),
-        ObjectPropName::Word(w) => w.value.to_string(),
+        ObjectPropName::String(s) => &s.value,
+        ObjectPropName::Word(w) => w.value,
     }
 }
 

@@ -5,7 +5,7 @@
 //! Matching is case-sensitive. Looking a name up costs one hash probe per dot-prefix of the name,
 //! whatever the number of scopes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::Manifest;
 
@@ -38,12 +38,12 @@ impl Resolution {
 /// An index of every valid-looking scope string to the places that declare it.
 #[derive(Debug, Default, Clone)]
 pub struct Resolver {
-    scopes: HashMap<String, Vec<ScopeRef>>,
+    scopes: FxHashMap<String, Vec<ScopeRef>>,
 }
 
 impl Resolver {
     pub fn new(manifest: &Manifest) -> Self {
-        let mut scopes: HashMap<String, Vec<ScopeRef>> = HashMap::new();
+        let mut scopes: FxHashMap<String, Vec<ScopeRef>> = FxHashMap::default();
         for (r, registry) in manifest.registries().iter().enumerate() {
             let Some(list) = &registry.scopes else {
                 continue;
@@ -73,7 +73,7 @@ impl Resolver {
         &'s self,
         name: &'n str,
     ) -> impl Iterator<Item = (&'n str, &'s [ScopeRef])> + 's {
-        let ends = std::iter::once(name.len()).chain(name.rmatch_indices('.').map(|(i, _)| i));
+        let ends = std::iter::once(name.len()).chain(dots_from_end(name));
         ends.filter_map(move |end| {
             let prefix = &name[..end];
             self.scopes
@@ -101,15 +101,21 @@ impl Resolver {
     /// The longest declared scope that is a proper dot-prefix of `scope` (what would serve the
     /// packages of `scope` if it were removed), with its declarations.
     pub fn parent<'s>(&self, scope: &'s str) -> Option<(&'s str, &[ScopeRef])> {
-        scope
-            .rmatch_indices('.')
-            .map(|(i, _)| &scope[..i])
+        dots_from_end(scope)
+            .map(|i| &scope[..i])
             .find_map(|prefix| {
                 self.scopes
                     .get(prefix)
                     .map(|refs| (prefix, refs.as_slice()))
             })
     }
+}
+
+/// Offsets of the dots in `s`, last first (a plain byte scan: names are short and this is the
+/// resolver's inner loop).
+fn dots_from_end(s: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = s.as_bytes();
+    (0..bytes.len()).rev().filter(move |&i| bytes[i] == b'.')
 }
 
 /// A registry as named in explanations.

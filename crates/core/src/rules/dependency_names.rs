@@ -32,6 +32,9 @@ declare_rule! {
 
 /// Why a package name is invalid, if it is.
 pub(crate) fn problem(name: &str) -> Option<String> {
+    if is_plainly_valid(name) {
+        return None;
+    }
     if name.is_empty() {
         return Some("The package name is empty".into());
     }
@@ -76,6 +79,24 @@ pub(crate) fn problem(name: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// The common case in one pass over the bytes: `[a-z0-9]` first, then `[a-z0-9._-]`, no empty
+/// segment, at most 214 bytes.
+fn is_plainly_valid(name: &str) -> bool {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 214 || !(b[0].is_ascii_lowercase() || b[0].is_ascii_digit()) || b[b.len() - 1] == b'.' {
+        return false;
+    }
+    let mut previous_dot = false;
+    for &c in b {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
+            b'.' if !previous_dot => previous_dot = true,
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

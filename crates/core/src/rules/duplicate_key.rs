@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use jsonc_parser::ast::Value;
 
@@ -48,12 +48,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let in_dependencies = dependencies == Some(object.range.into());
-                let mut last_seen: HashMap<String, usize> =
-                    HashMap::with_capacity(object.properties.len());
+                let mut last_seen: FxHashMap<&str, usize> = FxHashMap::default();
+                last_seen.reserve(object.properties.len());
                 let members: Vec<Span> = object.properties.iter().map(|p| p.range.into()).collect();
                 for (i, prop) in object.properties.iter().enumerate() {
                     let name = prop_name(prop);
-                    let Some(previous) = last_seen.insert(name.clone(), i) else {
+                    let Some(previous) = last_seen.insert(name, i) else {
                         continue;
                     };
                     let key_span = key_span_of(prop);

@@ -60,7 +60,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        match (name.as_str(), &prop.value) {
+        match (name, &prop.value) {
             ("dependencies", Value::Object(deps)) => {
                 for dep in &deps.properties {
                     let found = JsonType::of(&dep.value);
