@@ -1,0 +1,41 @@
+//! `docs/rules.md` is generated from the rule table; this test fails when it is stale.
+//! Regenerate with `UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc`.
+
+use manifest_lint_core::RULES;
+
+fn render() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the rule table (crates/core/src/rules): edit the rules' doc comments, then run\n     UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc -->\n\n",
+    );
+    out.push_str("Every rule has a stable id, used in output, in `manifest-lint explain ID`, and in configuration.\n");
+    out.push_str("Online rules run only with online checks on (`--online` in the CLI, on by default in the language server).\n\n");
+    out.push_str("| id | default severity | finds |\n|---|---|---|\n");
+    for rule in RULES {
+        let online = if rule.online { " (online)" } else { "" };
+        out.push_str(&format!("| [`{}`](#{}) | {} | {}{online} |\n", rule.id, rule.id, rule.default_severity, rule.summary));
+    }
+    for rule in RULES {
+        out.push_str(&format!("\n## {}\n\nDefault severity: **{}**{}.\n\n", rule.id, rule.default_severity, if rule.online { " (online)" } else { "" }));
+        for line in rule.documentation().lines() {
+            if let Some(heading) = line.strip_prefix("## ") {
+                out.push_str(&format!("### {heading}\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rules_md_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
+    let want = render();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc");
+}
