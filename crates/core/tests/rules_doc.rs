@@ -1,4 +1,5 @@
-//! `docs/rules.md` is generated from the rule table; this test fails when it is stale.
+//! `docs/rules.md` and the README's rule table are generated from the rule table; these tests
+//! fail when they are stale.
 //! Regenerate with `UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc`.
 
 use manifest_lint_core::RULES;
@@ -26,6 +27,31 @@ fn render() -> String {
         }
     }
     out
+}
+
+/// The compact table in the README, between its `rules:start` and `rules:end` markers.
+fn readme_table() -> String {
+    let mut out = String::from("| rule | default | finds |\n|---|---|---|\n");
+    for rule in RULES {
+        let online = if rule.online { " (online)" } else { "" };
+        out.push_str(&format!("| [`{}`](docs/rules.md#{}) | {} | {}{online} |\n", rule.id, rule.id, rule.default_severity, rule.summary));
+    }
+    out
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let a = readme.find(start).expect("README has a rules:start marker") + start.len();
+    let b = readme.find(end).expect("README has a rules:end marker");
+    let want = readme_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{}{}", &readme[..a], want, &readme[b..])).unwrap();
+        return;
+    }
+    assert!(readme[a..b] == want, "the README's rule table is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc");
 }
 
 #[test]
