@@ -61,6 +61,8 @@ enum Command {
         /// A rule id, as printed in diagnostics (e.g. glob-scope).
         rule: String,
     },
+    /// Run the language server on stdin and stdout (for editors: VS Code, Rider, Neovim, ...).
+    Lsp,
 }
 
 #[derive(Args, Debug)]
@@ -129,6 +131,7 @@ pub fn main() -> ExitCode {
         Command::Resolve(args) => resolve::run(&args),
         Command::Rules { format } => rules::list(format),
         Command::Explain { rule } => rules::explain(&rule),
+        Command::Lsp => manifest_lint_lsp::run_stdio(),
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

@@ -1,0 +1,542 @@
+//! Completion: top-level and scoped-registry keys, `resolutionStrategy` and boolean values,
+//! scopes from the manifest's dependencies, names for `testables` and `pinnedPackages`, and
+//! versions when an online check has fetched the package's version list.
+//!
+//! Where the cursor is comes from a tolerant scan of the text before it (the text is usually not
+//! valid JSON while the user types), so it works on any text; what to offer comes from the last
+//! analysis that parsed.
+
+use std::collections::{BTreeMap, HashSet};
+
+use manifest_lint_core::facts::PackageStatus;
+use manifest_lint_core::model::{
+    JsonType, REGISTRY_PROPERTIES, RESOLUTION_STRATEGIES, ROOT_PROPERTIES,
+};
+use manifest_lint_core::{Analysis, Encoding, OnlineFacts, Span};
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, TextEdit,
+};
+
+use crate::document::Snapshot;
+use crate::lookup;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Object,
+    Array,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Object: a key may come. Array: an element may come.
+    Ready,
+    /// Object: a key was read, `:` comes.
+    Colon,
+    /// Object: after `:`, the value comes.
+    Value,
+    /// A value was read; `,` or the closing bracket comes.
+    After,
+}
+
+#[derive(Debug, Clone)]
+struct Frame {
+    kind: Kind,
+    /// The key this container is the value of, when its parent is an object.
+    key: Option<String>,
+    /// Its position when its parent is an array.
+    index: usize,
+    state: State,
+    /// Object: the last key read.
+    last_key: Option<String>,
+    /// Array: how many elements came before the current one.
+    elements: usize,
+    /// Array: the string elements read so far.
+    strings: Vec<String>,
+    /// Object: the keys read so far.
+    keys: Vec<String>,
+}
+
+impl Frame {
+    fn new(kind: Kind, key: Option<String>, index: usize) -> Frame {
+        Frame {
+            kind,
+            key,
+            index,
+            state: State::Ready,
+            last_key: None,
+            elements: 0,
+            strings: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+/// Where the cursor is in the JSON structure.
+#[derive(Debug, Clone)]
+struct Place {
+    frames: Vec<Frame>,
+    /// What a completion replaces: the string literal the cursor is in (from its opening quote
+    /// to after its closing quote, or to the cursor when it is not closed on this line), or the
+    /// bare word before the cursor (`tru|`).
+    replace: Option<Span>,
+    /// Whether the cursor is inside a string literal.
+    in_string: bool,
+}
+
+/// Scans `text[..cursor]` and returns where the cursor is.
+fn place(text: &str, cursor: usize) -> Place {
+    let bytes = text.as_bytes();
+    let cursor = cursor.min(bytes.len());
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < cursor {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                let mut closed = false;
+                while i < cursor {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            closed = true;
+                            break;
+                        }
+                        b'\n' | b'\r' => break,
+                        _ => i += 1,
+                    }
+                }
+                if !closed {
+                    if i >= cursor {
+                        let end = string_end(bytes, cursor);
+                        return Place {
+                            frames,
+                            replace: Some(Span::new(start, end)),
+                            in_string: true,
+                        };
+                    }
+                    // An unterminated string before the cursor's line: skip the rest of its line.
+                    continue;
+                }
+                let token = text.get(start + 1..i).unwrap_or_default().to_string();
+                scalar(&mut frames, Some(token));
+                i += 1;
+            }
+            b'{' | b'[' => {
+                let kind = if bytes[i] == b'{' { Kind::Object } else { Kind::Array };
+                let (key, index) = match frames.last_mut() {
+                    Some(parent) if parent.kind == Kind::Object => {
+                        let key = parent.last_key.clone();
+                        parent.state = State::After;
+                        (key, 0)
+                    }
+                    Some(parent) => {
+                        parent.state = State::After;
+                        (None, parent.elements)
+                    }
+                    None => (None, 0),
+                };
+                frames.push(Frame::new(kind, key, index));
+                i += 1;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                i += 1;
+            }
+            b':' => {
+                if let Some(top) = frames.last_mut().filter(|f| f.kind == Kind::Object) {
+                    top.state = State::Value;
+                }
+                i += 1;
+            }
+            b',' => {
+                if let Some(top) = frames.last_mut() {
+                    top.state = State::Ready;
+                    top.last_key = None;
+                    top.elements += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < cursor && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < cursor && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b if b.is_ascii_whitespace() => i += 1,
+            _ => {
+                let start = i;
+                while i < cursor
+                    && !matches!(bytes[i], b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
+                    && !bytes[i].is_ascii_whitespace()
+                {
+                    i += 1;
+                }
+                if i >= cursor {
+                    // The cursor is in a bare word (`tru|`): it is what a completion replaces.
+                    return Place {
+                        frames,
+                        replace: Some(Span::new(start, cursor)),
+                        in_string: false,
+                    };
+                }
+                scalar(&mut frames, None);
+            }
+        }
+    }
+    Place {
+        frames,
+        replace: None,
+        in_string: false,
+    }
+}
+
+/// A scalar (or a string) was read.
+fn scalar(frames: &mut [Frame], string: Option<String>) {
+    let Some(top) = frames.last_mut() else { return };
+    match (top.kind, top.state) {
+        (Kind::Object, State::Ready) => {
+            if let Some(key) = &string {
+                top.keys.push(key.clone());
+            }
+            top.last_key = string;
+            top.state = State::Colon;
+        }
+        (Kind::Array, State::Ready) => {
+            if let Some(s) = string {
+                top.strings.push(s);
+            }
+            top.state = State::After;
+        }
+        _ => top.state = State::After,
+    }
+}
+
+/// Where the string starting before `cursor` ends: after its closing quote on this line, or at
+/// the cursor.
+fn string_end(bytes: &[u8], cursor: usize) -> usize {
+    let mut i = cursor;
+    // A cursor right after a backslash: the next byte is escaped.
+    let mut escaped = cursor > 0 && bytes[cursor - 1] == b'\\';
+    while i < bytes.len() {
+        match bytes[i] {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return i + 1,
+            b'\n' | b'\r' => return cursor,
+            _ => {}
+        }
+        i += 1;
+    }
+    cursor
+}
+
+/// What the context asks for.
+struct Request<'a> {
+    snap: &'a Snapshot,
+    /// The replaced span: the string under the cursor, or the empty span at the cursor.
+    span: Span,
+    encoding: Encoding,
+}
+
+impl Request<'_> {
+    /// An item that writes `"value"` (quotes included) over the string under the cursor.
+    fn item(&self, label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
+        let quoted = serde_json::to_string(label).unwrap_or_else(|_| format!("\"{label}\""));
+        CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            detail,
+            filter_text: Some(quoted.clone()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                self.snap.range(self.span, self.encoding),
+                quoted,
+            ))),
+            ..Default::default()
+        }
+    }
+
+    /// An item that writes a bare JSON value (`true`), replacing a string under the cursor.
+    fn literal(&self, label: &str) -> CompletionItem {
+        CompletionItem {
+            label: label.to_string(),
+            kind: Some(CompletionItemKind::VALUE),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                self.snap.range(self.span, self.encoding),
+                label.to_string(),
+            ))),
+            ..Default::default()
+        }
+    }
+}
+
+fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Object => "object",
+        JsonType::Array => "array",
+        JsonType::String => "string",
+        JsonType::Number => "number",
+        JsonType::Boolean => "boolean",
+        JsonType::Null => "null",
+    }
+}
+
+/// The completion items at `cursor` (a byte offset in `current`). `good` is the analysis to take
+/// names from (the current one when it parsed, else the last one that did).
+pub fn complete(
+    current: &Snapshot,
+    good: &Analysis,
+    cursor: usize,
+    facts: Option<&OnlineFacts>,
+    encoding: Encoding,
+) -> Vec<CompletionItem> {
+    let place = place(&current.text, cursor);
+    let span = place
+        .replace
+        .unwrap_or(Span::empty(cursor.min(current.text.len())));
+    let req = Request {
+        snap: current,
+        span,
+        encoding,
+    };
+    let frames = &place.frames;
+    let Some(top) = frames.last() else {
+        return Vec::new();
+    };
+    let in_string = place.in_string;
+    let path: Vec<(Kind, Option<&str>)> = frames.iter().map(|f| (f.kind, f.key.as_deref())).collect();
+    let manifest = &good.manifest;
+    match (top.kind, top.state) {
+        // A key.
+        (Kind::Object, State::Ready) => {
+            let (properties, detail): (&[(&str, JsonType)], &str) = match path.as_slice() {
+                [(Kind::Object, None)] => (ROOT_PROPERTIES, "manifest"),
+                [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _)] => {
+                    (REGISTRY_PROPERTIES, "scoped registry")
+                }
+                _ => return Vec::new(),
+            };
+            // Keys already there: those before the cursor, and those the last parse saw.
+            let mut present: HashSet<&str> = top.keys.iter().map(String::as_str).collect();
+            let members = match path.len() {
+                1 => Some(&manifest.members),
+                _ => manifest
+                    .registries()
+                    .iter()
+                    .find(|r| r.element == frames[2].index)
+                    .map(|r| &r.members),
+            };
+            present.extend(members.into_iter().flatten().map(|m| m.key.value.as_str()));
+            properties
+                .iter()
+                .filter(|(name, _)| !present.contains(name))
+                .map(|(name, t)| {
+                    req.item(
+                        name,
+                        CompletionItemKind::PROPERTY,
+                        Some(format!("{detail} property ({})", type_name(*t))),
+                    )
+                })
+                .collect()
+        }
+        // A value.
+        (Kind::Object, State::Value) => {
+            let key = top.last_key.as_deref().unwrap_or_default();
+            match (path.as_slice(), key) {
+                ([(Kind::Object, None)], "resolutionStrategy") => RESOLUTION_STRATEGIES
+                    .iter()
+                    .map(|s| {
+                        req.item(
+                            s,
+                            CompletionItemKind::ENUM_MEMBER,
+                            Some("resolutionStrategy".into()),
+                        )
+                    })
+                    .collect(),
+                ([(Kind::Object, None)], "enableLockFile" | "useSatSolver")
+                | (
+                    [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _)],
+                    "overrideBuiltIns",
+                ) if !in_string => vec![req.literal("true"), req.literal("false")],
+                ([(Kind::Object, None), (Kind::Object, Some("dependencies"))], name) => {
+                    versions(&req, good, name, facts)
+                }
+                _ => Vec::new(),
+            }
+        }
+        // An array element.
+        (Kind::Array, State::Ready) => match path.as_slice() {
+            [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _), (Kind::Array, Some("scopes"))] => {
+                let registry_index = frames[2].index;
+                let mut existing: Vec<String> = top.strings.clone();
+                if let Some(r) = manifest.registries().iter().find(|r| r.element == registry_index) {
+                    existing.extend(r.scopes.iter().flat_map(|s| &s.items).map(|s| s.value.clone()));
+                }
+                scopes(&req, good, &existing)
+            }
+            [(Kind::Object, None), (Kind::Array, Some(list @ ("testables" | "pinnedPackages")))] => {
+                let listed: HashSet<&str> = top.strings.iter().map(String::as_str).collect();
+                let mut seen = HashSet::new();
+                manifest
+                    .dependencies()
+                    .iter()
+                    .map(|d| d.name.value.as_str())
+                    .filter(|n| !listed.contains(n) && seen.insert(*n))
+                    .map(|n| req.item(n, CompletionItemKind::MODULE, Some(format!("dependency, for `{list}`"))))
+                    .collect()
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Versions the registry lists for `name` (from an online check), newest first.
+fn versions(req: &Request<'_>, good: &Analysis, name: &str, facts: Option<&OnlineFacts>) -> Vec<CompletionItem> {
+    let Some(facts) = facts else { return Vec::new() };
+    let (url, _) = lookup::registry_of(&good.manifest, &good.resolver, name);
+    let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
+        return Vec::new();
+    };
+    let mut sorted: Vec<(Option<semver::Version>, &String)> =
+        versions.iter().map(|v| (semver::Version::parse(v).ok(), v)).collect();
+    sorted.sort_by(|a, b| b.0.cmp(&a.0));
+    sorted
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let is_latest = latest.as_deref() == Some(v.as_str());
+            let mut item = req.item(
+                v,
+                CompletionItemKind::CONSTANT,
+                Some(if is_latest { "latest".to_string() } else { "version".to_string() }),
+            );
+            item.sort_text = Some(format!("{}{i:06}", if is_latest { 0 } else { 1 }));
+            item.preselect = is_latest.then_some(true);
+            item
+        })
+        .collect()
+}
+
+/// Scopes for a registry: dot-prefixes (two parts or more) of the dependencies that no scope of
+/// the manifest covers yet, and that no scope of this registry already covers. Unity's own
+/// packages (`com.unity.*`) are left out: routing them elsewhere is rarely meant.
+fn scopes(req: &Request<'_>, good: &Analysis, existing: &[String]) -> Vec<CompletionItem> {
+    let covered_here = |candidate: &str| {
+        existing
+            .iter()
+            .any(|s| candidate == s || candidate.starts_with(&format!("{s}.")))
+    };
+    let names: Vec<&str> = good
+        .manifest
+        .dependencies()
+        .iter()
+        .map(|d| d.name.value.as_str())
+        .filter(|n| good.resolve(n).is_default())
+        .filter(|n| *n != "com.unity" && !n.starts_with("com.unity."))
+        .collect();
+    // Candidate -> the dependencies it would route.
+    let mut candidates: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for name in &names {
+        let ends = name
+            .match_indices('.')
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain(std::iter::once(name.len()));
+        for end in ends {
+            let candidate = &name[..end];
+            if !covered_here(candidate) {
+                candidates.entry(candidate).or_default().push(name);
+            }
+        }
+    }
+    let mut ranked: Vec<(&str, Vec<&str>)> = candidates.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, (scope, served))| {
+            let detail = match served.len() {
+                1 => format!("routes {}", served[0]),
+                n => format!("routes {n} dependencies"),
+            };
+            let mut item = req.item(scope, CompletionItemKind::MODULE, Some(detail));
+            item.sort_text = Some(format!("{i:06}"));
+            item.documentation = Some(Documentation::String(format!(
+                "Routes to this registry: {}",
+                served.join(", ")
+            )));
+            item
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use manifest_lint_core::LintOptions;
+
+    const GOOD: &str = r#"{"dependencies": {"com.example.tools.a": "1.0.0", "com.example.b": "1.0.0", "org.other.c": "1.0.0", "com.unity.ugui": "1.0.0"},
+        "scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["org.other"]}]}"#;
+
+    /// Completion labels at `|`, with `good` as the last text that parsed.
+    fn labels_with(text_with_cursor: &str, good: &str) -> Vec<String> {
+        let cursor = text_with_cursor.find('|').unwrap();
+        let text = text_with_cursor.replacen('|', "", 1);
+        let snap = Snapshot::new(text, &LintOptions::default());
+        let good = Snapshot::new(good.into(), &LintOptions::default());
+        complete(&snap, &good.analysis, cursor, None, Encoding::Utf16)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    fn labels(text_with_cursor: &str) -> Vec<String> {
+        labels_with(text_with_cursor, GOOD)
+    }
+
+    #[test]
+    fn root_keys_not_yet_present() {
+        let l = labels_with(r#"{"dependencies": {}, "|"#, r#"{"dependencies": {}}"#);
+        assert!(l.contains(&"scopedRegistries".to_string()), "{l:?}");
+        assert!(!l.contains(&"dependencies".to_string()));
+        let l = labels_with("{\n  |\n}", "{}");
+        assert!(l.contains(&"dependencies".to_string()));
+    }
+
+    #[test]
+    fn registry_keys_and_values() {
+        let l = labels_with(
+            r#"{"scopedRegistries": [{"name": "x", "|"}]}"#,
+            r#"{"scopedRegistries": [{"name": "x"}]}"#,
+        );
+        assert_eq!(l, ["url", "scopes", "overrideBuiltIns"]);
+        assert_eq!(labels(r#"{"resolutionStrategy": "|"#), RESOLUTION_STRATEGIES);
+        assert_eq!(labels(r#"{"enableLockFile": |"#), ["true", "false"]);
+        assert!(labels(r#"{"dependencies": {"|"#).is_empty());
+    }
+
+    #[test]
+    fn scopes_from_uncovered_dependencies() {
+        let l = labels(r#"{"scopedRegistries": [{"name": "B", "scopes": ["|"]}]}"#);
+        assert_eq!(l[0], "com.example");
+        assert!(l.contains(&"com.example.tools".to_string()));
+        assert!(l.contains(&"com.example.b".to_string()));
+        assert!(!l.iter().any(|s| s.starts_with("org.other") || s.starts_with("com.unity")), "{l:?}");
+        let l = labels(r#"{"scopedRegistries": [{"name": "B", "scopes": ["com.example", "|"]}]}"#);
+        assert!(l.is_empty(), "{l:?}");
+    }
+
+    #[test]
+    fn testables_from_dependencies() {
+        let l = labels(r#"{"testables": ["com.example.b", |"#);
+        assert!(l.contains(&"com.example.tools.a".to_string()));
+        assert!(!l.contains(&"com.example.b".to_string()));
+    }
+}

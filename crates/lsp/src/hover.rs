@@ -1,0 +1,255 @@
+//! Hover: where a dependency resolves and why, what a scope serves, what a registry answered.
+
+use std::fmt::Write as _;
+
+use manifest_lint_core::facts::{NetworkFailure, PackageStatus, RegistryStatus, SearchSupport};
+use manifest_lint_core::{Analysis, Encoding, OnlineFacts, ScopeRef, Span};
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+
+use crate::document::View;
+use crate::lookup::{self, Target};
+
+/// What the online checks know, for the words of a hover.
+#[derive(Debug, Clone, Copy)]
+pub struct Online<'a> {
+    pub enabled: bool,
+    pub facts: Option<&'a OnlineFacts>,
+}
+
+/// Most dependencies listed under a scope before "and N more".
+const MAX_LISTED: usize = 20;
+
+pub fn hover(view: &View<'_>, offset: usize, online: Online<'_>, encoding: Encoding) -> Option<Hover> {
+    let snap_offset = view.to_snap(offset)?;
+    let analysis = &view.snap.analysis;
+    let (target, span) = lookup::target_at(&analysis.manifest, snap_offset)?;
+    // Only when the whole token is unchanged text does the old analysis speak about it.
+    let range = view.range(span, encoding)?;
+    let markdown = match target {
+        Target::Dependency(i) => dependency(analysis, i, online),
+        Target::Scope(r) => scope(analysis, r, span),
+        Target::RegistryUrl(r) | Target::RegistryName(r) => registry(analysis, Some(r), online),
+        Target::LegacyRegistry => registry(analysis, None, online),
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(range),
+    })
+}
+
+fn dependency(analysis: &Analysis, index: usize, online: Online<'_>) -> String {
+    let manifest = &analysis.manifest;
+    let dep = &manifest.dependencies()[index];
+    let name = &dep.name.value;
+    let explanation = analysis.explain(name);
+    let mut out = format!(
+        "**{}** → **{}** (`{}`)\n\n",
+        code(name),
+        explanation.registry.name,
+        explanation.registry.url
+    );
+    for sentence in explanation.sentences() {
+        let _ = writeln!(out, "- {sentence}");
+    }
+    let (url, _) = lookup::registry_of(manifest, &analysis.resolver, name);
+    if let Some(facts) = online.facts.filter(|_| online.enabled) {
+        match facts.package(url, name) {
+            Some(PackageStatus::Found { versions, latest }) => {
+                let _ = write!(out, "\nThe registry has it: {} version", versions.len());
+                if versions.len() != 1 {
+                    out.push('s');
+                }
+                if let Some(latest) = latest {
+                    let _ = write!(out, ", latest `{latest}`");
+                }
+                out.push_str(".\n");
+            }
+            Some(PackageStatus::NotFound) => {
+                out.push_str("\nThe registry does not have it (HTTP 404).\n");
+            }
+            Some(PackageStatus::Unknown { detail }) => {
+                let _ = writeln!(out, "\nCould not ask the registry about it: {detail}.");
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn scope(analysis: &Analysis, r: ScopeRef, span: Span) -> String {
+    let manifest = &analysis.manifest;
+    let registry = &manifest.registries()[r.registry];
+    let value = lookup::scope(manifest, r).map_or("", |(v, _)| v);
+    let mut out = format!(
+        "**Scope `{}`** of **{}**\n\n",
+        code(value),
+        registry.display_name()
+    );
+    let served: Vec<&str> = manifest
+        .dependencies()
+        .iter()
+        .map(|d| d.name.value.as_str())
+        .filter(|name| {
+            analysis.resolve(name).winner.is_some_and(|w| {
+                w.registry == r.registry
+                    && lookup::scope(manifest, w).is_some_and(|(s, _)| s == value)
+            })
+        })
+        .collect();
+    match served.len() {
+        0 => out.push_str("Serves no dependency of this manifest.\n"),
+        n => {
+            let _ = writeln!(
+                out,
+                "Serves {n} dependenc{} of this manifest:\n",
+                if n == 1 { "y" } else { "ies" }
+            );
+            for name in served.iter().take(MAX_LISTED) {
+                let _ = writeln!(out, "- `{}`", code(name));
+            }
+            if n > MAX_LISTED {
+                let _ = writeln!(out, "- and {} more", n - MAX_LISTED);
+            }
+        }
+    }
+    findings(&mut out, analysis, span);
+    out
+}
+
+fn registry(analysis: &Analysis, index: Option<usize>, online: Online<'_>) -> String {
+    let manifest = &analysis.manifest;
+    let (title, url, span) = match index {
+        Some(i) => {
+            let r = &manifest.registries()[i];
+            (
+                format!("**Registry {}**", r.display_name()),
+                r.url.as_ref(),
+                r.url.as_ref().map(|u| u.span),
+            )
+        }
+        None => (
+            "**Default registry** (legacy top-level `registry`)".to_string(),
+            manifest.registry.as_ref(),
+            manifest.registry.as_ref().map(|u| u.span),
+        ),
+    };
+    let mut out = title;
+    if let Some(url) = url {
+        let _ = write!(out, " — `{}`", manifest_lint_core::url::redact(&url.value));
+    }
+    out.push_str("\n\n");
+    if let Some(i) = index {
+        let scopes = manifest.registries()[i]
+            .scopes
+            .as_ref()
+            .map_or(0, |s| s.items.len());
+        let served = manifest
+            .dependencies()
+            .iter()
+            .filter(|d| analysis.resolve(&d.name.value).winner.is_some_and(|w| w.registry == i))
+            .count();
+        let _ = writeln!(
+            out,
+            "{scopes} scope{}; serves {served} dependenc{} of this manifest.\n",
+            plural(scopes),
+            if served == 1 { "y" } else { "ies" }
+        );
+    }
+    let status = match (online.enabled, url) {
+        (false, _) => "Online checks are off (setting `online`).".to_string(),
+        (true, None) => String::new(),
+        (true, Some(url)) => match online.facts.and_then(|f| f.registry(&url.value)) {
+            Some(status) => describe_status(status),
+            None => "Not checked yet.".to_string(),
+        },
+    };
+    if !status.is_empty() {
+        let _ = writeln!(out, "Status: {status}");
+    }
+    if let Some(span) = span {
+        findings(&mut out, analysis, span);
+    }
+    out
+}
+
+/// The registry's status in words.
+pub fn describe_status(status: &RegistryStatus) -> String {
+    match status {
+        RegistryStatus::Reachable { search } => match search {
+            SearchSupport::V1Search => {
+                "reachable; search works (`/-/v1/search`), so Unity lists its packages under My Registries.".to_string()
+            }
+            SearchSupport::AllEndpoint => {
+                "reachable; search works through `/-/all`, so Unity lists its packages under My Registries.".to_string()
+            }
+            SearchSupport::None { status } => {
+                let code = status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+                format!(
+                    "reachable, but it has no search endpoint{code}: Unity's Package Manager window will not list its packages (resolution still works)."
+                )
+            }
+        },
+        RegistryStatus::Unreachable { failure, detail } => {
+            let why = match failure {
+                NetworkFailure::Dns => "the host name does not resolve".to_string(),
+                NetworkFailure::ConnectionRefused => "the connection was refused".to_string(),
+                NetworkFailure::Tls => "the TLS handshake failed".to_string(),
+                NetworkFailure::Timeout => "it did not answer in time".to_string(),
+                NetworkFailure::ServerError(code) => format!("it answered HTTP {code}"),
+                NetworkFailure::Other => "it gave no usable answer".to_string(),
+            };
+            format!("unreachable: {why} ({detail}).")
+        }
+        RegistryStatus::Unauthorized {
+            status,
+            credentials,
+        } => {
+            let mut s = format!("access denied (HTTP {status})");
+            match (&credentials.sent_key, &credentials.near_miss_key) {
+                (Some(key), _) => {
+                    let _ = write!(s, "; the credentials of `npmAuth.\"{key}\"`");
+                    if let Some(file) = &credentials.config_file {
+                        let _ = write!(s, " in `{file}`");
+                    }
+                    s.push_str(" were sent.");
+                }
+                (None, Some(near)) => {
+                    let _ = write!(
+                        s,
+                        "; no credentials were sent: `npmAuth.\"{near}\"` differs from the url by a trailing slash or the scheme."
+                    );
+                }
+                (None, None) => s.push_str("; no `.upmconfig.toml` entry matches this url."),
+            }
+            s
+        }
+    }
+}
+
+/// Appends the diagnostics found at `span` ("redundant", "shadowed", ...).
+fn findings(out: &mut String, analysis: &Analysis, span: Span) {
+    let found: Vec<_> = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.span.start < span.end && span.start < d.span.end)
+        .collect();
+    if found.is_empty() {
+        return;
+    }
+    out.push('\n');
+    for d in found {
+        let _ = writeln!(out, "- {} `{}`: {}", d.severity, d.rule.id, d.message);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Text for inside backticks: a backtick in a name would end the code span early.
+fn code(text: &str) -> String {
+    text.replace('`', "'")
+}

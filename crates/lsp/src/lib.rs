@@ -1,0 +1,669 @@
+//! The manifest-lint language server (`manifest-lint lsp`): the core's diagnostics, fixes and
+//! resolution model, shown inline while a Unity developer edits `Packages/manifest.json`.
+//!
+//! A thin layer over `manifest-lint-core`. Every notification is applied in order and in full
+//! before anything awaits (the server also runs with a concurrency level of 1), documents are
+//! re-linted synchronously on each change, and diagnostics are published with the version they
+//! were computed for, through one ordered queue so that an older result can never overtake a newer
+//! one. Online checks run in background tasks and never hold up a handler.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use manifest_lint_core::facts::ProbeTarget;
+use manifest_lint_core::{Encoding, LintOptions, OnlineFacts};
+use manifest_lint_registry::{ProbeOptions, Prober, UpmConfig};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+mod actions;
+mod completion;
+mod convert;
+mod document;
+mod hover;
+mod lookup;
+mod navigation;
+pub mod settings;
+
+use document::Document;
+use settings::{Partial, Settings};
+
+/// How long the server waits for the client to answer `workspace/configuration`.
+const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs the server on stdin and stdout until `exit` or the end of stdin. Returns the process's
+/// exit status: 0 when `shutdown` came first, 1 otherwise (as LSP specifies).
+pub fn run_stdio() -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("manifest-lint: error: cannot start the language server: {e}");
+            return 1;
+        }
+    };
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The thread blocked reading stdin must not keep the process alive after `exit`.
+    runtime.shutdown_background();
+    if clean { 0 } else { 1 }
+}
+
+/// Serves one client over `input` and `output` (LSP's `Content-Length` framing) until `exit` or
+/// the end of `input`. Returns whether `shutdown` was requested before the end.
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    Server::new(input, output, socket)
+        .concurrency_level(1)
+        .serve(service)
+        .await;
+    shutdown.load(Ordering::SeqCst)
+}
+
+/// What goes to the client from outside a request's answer, in order.
+enum Out {
+    Publish {
+        uri: Uri,
+        diagnostics: Vec<Diagnostic>,
+        version: Option<i32>,
+    },
+    Log(MessageType, String),
+    /// `workspace/inlayHint/refresh` (sent from its own task: it waits for the client's answer).
+    RefreshInlayHints,
+}
+
+/// What the client said it can do.
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientFlags {
+    configuration: bool,
+    register_configuration: bool,
+    document_changes: bool,
+    inlay_hint_refresh: bool,
+}
+
+struct State {
+    encoding: Encoding,
+    flags: ClientFlags,
+    /// From `initializationOptions`.
+    init_settings: Partial,
+    /// From the latest `workspace/configuration` answer (or pushed `didChangeConfiguration`).
+    pulled_settings: Partial,
+    settings: Settings,
+    /// Sequence numbers of configuration pulls: the last one started, the last one applied.
+    config_requested: u64,
+    config_applied: u64,
+    /// The first `workspace/configuration` answer is awaited: no probe starts before it, so
+    /// that `online: false` in the editor's settings is honoured from the first moment.
+    config_pending: bool,
+    docs: HashMap<Uri, Document>,
+    prober: Option<Prober>,
+    prober_failed: bool,
+    next_doc_id: u64,
+    probe_generation: u64,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    out: mpsc::UnboundedSender<Out>,
+    out_rx: Mutex<Option<mpsc::UnboundedReceiver<Out>>>,
+    shutdown: Arc<AtomicBool>,
+}
+
+/// The language server.
+pub struct Backend {
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn lint_options<'a>(settings: &Settings, facts: Option<&'a OnlineFacts>) -> LintOptions<'a> {
+    LintOptions {
+        facts: facts.filter(|_| settings.online),
+        levels: settings.rules.clone(),
+        ..LintOptions::default()
+    }
+}
+
+impl Backend {
+    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Backend {
+            client,
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    encoding: Encoding::Utf16,
+                    flags: ClientFlags::default(),
+                    init_settings: Partial::default(),
+                    pulled_settings: Partial::default(),
+                    settings: Settings::default(),
+                    config_requested: 0,
+                    config_applied: 0,
+                    config_pending: false,
+                    docs: HashMap::new(),
+                    prober: None,
+                    prober_failed: false,
+                    next_doc_id: 0,
+                    probe_generation: 0,
+                }),
+                out: tx,
+                out_rx: Mutex::new(Some(rx)),
+                shutdown,
+            }),
+        }
+    }
+
+    /// Asks the client for the `manifestLint` section in the background and applies the answer.
+    fn pull_configuration(&self) {
+        let seq = {
+            let mut st = lock(&self.shared.state);
+            if !st.flags.configuration {
+                return;
+            }
+            st.config_requested += 1;
+            st.config_requested
+        };
+        let client = self.client.clone();
+        let shared = self.shared.clone();
+        tokio::spawn(async move {
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some(settings::SECTION.to_string()),
+            };
+            let answer = tokio::time::timeout(CONFIGURATION_TIMEOUT, client.configuration(vec![item])).await;
+            let partial = match answer {
+                Ok(Ok(mut values)) => {
+                    let value = if values.is_empty() {
+                        serde_json::Value::Null
+                    } else {
+                        values.swap_remove(0)
+                    };
+                    let mut warnings = Vec::new();
+                    let partial = Partial::from_value(&value, &mut warnings);
+                    shared.settings_warnings(&warnings);
+                    Some(partial)
+                }
+                Ok(Err(e)) => {
+                    shared.log(MessageType::WARNING, format!("workspace/configuration failed: {e}"));
+                    None
+                }
+                Err(_) => {
+                    shared.log(
+                        MessageType::WARNING,
+                        "workspace/configuration got no answer in time".to_string(),
+                    );
+                    None
+                }
+            };
+            shared.configuration_arrived(seq, partial);
+        });
+    }
+}
+
+impl Shared {
+    fn log(&self, kind: MessageType, message: String) {
+        let _ = self.out.send(Out::Log(kind, format!("manifest-lint: {message}")));
+    }
+
+    /// Applies the answer to configuration pull number `seq` (`None`: the pull failed), unless a
+    /// later pull was applied already; then lets probes start.
+    fn configuration_arrived(self: &Arc<Self>, seq: u64, partial: Option<Partial>) {
+        let mut st = lock(&self.state);
+        let st = &mut *st;
+        if seq <= st.config_applied {
+            return;
+        }
+        st.config_applied = seq;
+        if let Some(partial) = partial {
+            st.pulled_settings = partial;
+        }
+        let was_pending = std::mem::replace(&mut st.config_pending, false);
+        self.settings_changed(st);
+        if was_pending {
+            let uris: Vec<Uri> = st.docs.keys().cloned().collect();
+            for uri in uris {
+                self.maybe_probe(st, &uri);
+            }
+        }
+    }
+
+    fn settings_warnings(&self, warnings: &[String]) {
+        for w in warnings {
+            self.log(MessageType::WARNING, format!("settings: {w}"));
+        }
+    }
+
+    /// Queues the diagnostics of a document's current analysis. Called with the state locked, so
+    /// the queue's order is the order in which analyses were made.
+    fn publish(&self, st: &State, uri: &Uri) {
+        let Some(doc) = st.docs.get(uri) else { return };
+        let diagnostics = convert::diagnostics(&doc.current, uri, st.encoding);
+        let _ = self.out.send(Out::Publish {
+            uri: uri.clone(),
+            diagnostics,
+            version: Some(doc.version),
+        });
+    }
+
+    /// Recomputes the settings from their layers; when they changed, re-lints every document.
+    fn settings_changed(self: &Arc<Self>, st: &mut State) {
+        let new = Settings::default()
+            .with(&st.init_settings)
+            .with(&st.pulled_settings);
+        if new == st.settings {
+            return;
+        }
+        if new.registry_timeout != st.settings.registry_timeout {
+            st.prober = None;
+            st.prober_failed = false;
+        }
+        let hints_changed = new.inlay_hints != st.settings.inlay_hints;
+        st.settings = new;
+        if hints_changed && st.flags.inlay_hint_refresh {
+            let _ = self.out.send(Out::RefreshInlayHints);
+        }
+        let uris: Vec<Uri> = st.docs.keys().cloned().collect();
+        for uri in uris {
+            if let Some(doc) = st.docs.get_mut(&uri) {
+                let options = lint_options(&st.settings, doc.facts.as_ref());
+                let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
+                doc.replace_current(snapshot);
+            }
+            self.publish(st, &uri);
+            self.maybe_probe(st, &uri);
+        }
+    }
+
+    /// The prober, made on first use with the settings' timeout.
+    fn prober(&self, st: &mut State) -> Option<Prober> {
+        if st.prober.is_none() && !st.prober_failed {
+            let (config, errors) = UpmConfig::from_env();
+            for e in errors {
+                self.log(MessageType::WARNING, e.to_string());
+            }
+            let options = ProbeOptions {
+                timeout: st.settings.registry_timeout,
+                ..ProbeOptions::default()
+            };
+            match Prober::new(options, config) {
+                Ok(prober) => st.prober = Some(prober),
+                Err(e) => {
+                    st.prober_failed = true;
+                    self.log(MessageType::ERROR, format!("online checks are off: {e}"));
+                }
+            }
+        }
+        st.prober.clone()
+    }
+
+    /// Starts a background probe of the document's registries, unless online checks are off or
+    /// the same targets were probed within the cache's lifetime.
+    fn maybe_probe(self: &Arc<Self>, st: &mut State, uri: &Uri) {
+        if !st.settings.online || st.config_pending {
+            return;
+        }
+        let Some(doc) = st.docs.get(uri) else { return };
+        if !doc.current.analysis.parsed {
+            return;
+        }
+        let targets: Vec<ProbeTarget> = doc
+            .current
+            .analysis
+            .probe_targets()
+            .into_iter()
+            // Unity's registry is asked about only when dependencies go there.
+            .filter(|t| {
+                !(t.packages.is_empty() && t.url == manifest_lint_core::model::UNITY_REGISTRY_URL)
+            })
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let ttl = ProbeOptions::default().cache_ttl;
+        if let Some((last, at)) = &doc.last_probe {
+            if *last == targets && at.elapsed() < ttl {
+                return;
+            }
+        }
+        let Some(prober) = self.prober(st) else { return };
+        st.probe_generation += 1;
+        let generation = st.probe_generation;
+        let Some(doc) = st.docs.get_mut(uri) else { return };
+        doc.last_probe = Some((targets.clone(), Instant::now()));
+        let id = doc.id;
+        let shared = self.clone();
+        let uri = uri.clone();
+        tokio::spawn(async move {
+            let facts = prober.probe(&targets).await;
+            shared.facts_arrived(&uri, id, generation, facts);
+        });
+    }
+
+    /// Merges a probe's facts into the document's and re-lints its current text with them.
+    fn facts_arrived(&self, uri: &Uri, id: u64, generation: u64, facts: OnlineFacts) {
+        let mut st = lock(&self.state);
+        let st = &mut *st;
+        let Some(doc) = st.docs.get_mut(uri).filter(|d| d.id == id) else {
+            return;
+        };
+        if generation < doc.facts_generation {
+            return;
+        }
+        doc.facts_generation = generation;
+        let merged = doc.facts.get_or_insert_with(OnlineFacts::default);
+        merged.registries.extend(facts.registries);
+        for (url, packages) in facts.packages {
+            merged.packages.entry(url).or_default().extend(packages);
+        }
+        if !st.settings.online {
+            return;
+        }
+        let options = lint_options(&st.settings, doc.facts.as_ref());
+        let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
+        let changed = snapshot.analysis.diagnostics != doc.current.analysis.diagnostics;
+        doc.replace_current(snapshot);
+        if changed {
+            self.publish(st, uri);
+        }
+    }
+}
+
+/// Sends what the queue holds to the client, in order. When several results for one document are
+/// waiting, only the newest is sent.
+async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        let mut newest: HashMap<Uri, usize> = HashMap::new();
+        for (i, out) in batch.iter().enumerate() {
+            if let Out::Publish { uri, .. } = out {
+                newest.insert(uri.clone(), i);
+            }
+        }
+        for (i, out) in batch.into_iter().enumerate() {
+            match out {
+                Out::Publish {
+                    uri,
+                    diagnostics,
+                    version,
+                } => {
+                    if newest.get(&uri) == Some(&i) {
+                        client.publish_diagnostics(uri, diagnostics, version).await;
+                    }
+                }
+                Out::Log(kind, message) => client.log_message(kind, message).await,
+                Out::RefreshInlayHints => {
+                    let client = client.clone();
+                    tokio::spawn(async move {
+                        let _ = tokio::time::timeout(CONFIGURATION_TIMEOUT, client.inlay_hint_refresh()).await;
+                    });
+                }
+            }
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        if let Some(rx) = lock(&self.shared.out_rx).take() {
+            tokio::spawn(publisher(self.client.clone(), rx));
+        }
+        let caps = &params.capabilities;
+        let general = caps.general.as_ref();
+        let offered = general.and_then(|g| g.position_encodings.as_deref());
+        let mut encoding = convert::negotiate(offered);
+        // clangd's older `offsetEncoding` (Neovim before 0.9 offers it).
+        let mut offset_encoding = None;
+        if offered.is_none() {
+            if let Some(list) = &caps.offset_encoding {
+                if list.iter().any(|e| e == "utf-8") {
+                    encoding = Encoding::Utf8;
+                    offset_encoding = Some("utf-8".to_string());
+                }
+            }
+        }
+        let workspace = caps.workspace.as_ref();
+        let flags = ClientFlags {
+            configuration: workspace.and_then(|w| w.configuration) == Some(true),
+            register_configuration: workspace
+                .and_then(|w| w.did_change_configuration.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                == Some(true),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                == Some(true),
+            inlay_hint_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|h| h.refresh_support)
+                == Some(true),
+        };
+        let mut warnings = Vec::new();
+        let init = params
+            .initialization_options
+            .as_ref()
+            .map(|v| Partial::from_value(v, &mut warnings))
+            .unwrap_or_default();
+        self.shared.settings_warnings(&warnings);
+        {
+            let mut st = lock(&self.shared.state);
+            st.encoding = encoding;
+            st.flags = flags;
+            st.init_settings = init;
+            st.config_pending = flags.configuration;
+            self.shared.settings_changed(&mut st);
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".to_string(), ".".to_string()]),
+                    ..Default::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                            CodeActionKind::from(actions::FIX_ALL_KIND),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "manifest-lint".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let flags = lock(&self.shared.state).flags;
+        if flags.register_configuration {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let registration = Registration {
+                    id: "manifest-lint-configuration".to_string(),
+                    method: "workspace/didChangeConfiguration".to_string(),
+                    register_options: None,
+                };
+                let _ = tokio::time::timeout(
+                    CONFIGURATION_TIMEOUT,
+                    client.register_capability(vec![registration]),
+                )
+                .await;
+            });
+        }
+        self.pull_configuration();
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        if !convert::is_manifest(&doc.uri) {
+            return;
+        }
+        let mut st = lock(&self.shared.state);
+        let st = &mut *st;
+        st.next_doc_id += 1;
+        let options = lint_options(&st.settings, None);
+        let document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
+        st.docs.insert(doc.uri.clone(), document);
+        self.shared.publish(st, &doc.uri);
+        self.shared.maybe_probe(st, &doc.uri);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let mut st = lock(&self.shared.state);
+        let st = &mut *st;
+        let encoding = st.encoding;
+        let Some(doc) = st.docs.get_mut(&uri) else { return };
+        doc.apply_changes(&params.content_changes, encoding);
+        doc.version = params.text_document.version;
+        let snapshot = doc.relint(&lint_options(&st.settings, doc.facts.as_ref()));
+        doc.replace_current(snapshot);
+        self.shared.publish(st, &uri);
+        self.shared.maybe_probe(st, &uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let mut st = lock(&self.shared.state);
+        if st.docs.remove(&uri).is_some() {
+            let _ = self.shared.out.send(Out::Publish {
+                uri,
+                diagnostics: Vec::new(),
+                version: None,
+            });
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let pull = lock(&self.shared.state).flags.configuration;
+        if pull {
+            self.pull_configuration();
+            return;
+        }
+        let mut warnings = Vec::new();
+        let partial = Partial::from_value(&params.settings, &mut warnings);
+        self.shared.settings_warnings(&warnings);
+        let mut st = lock(&self.shared.state);
+        st.pulled_settings = partial;
+        self.shared.settings_changed(&mut st);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let online = hover::Online {
+            enabled: st.settings.online,
+            facts: doc.facts.as_ref(),
+        };
+        Ok(hover::hover(&doc.view(), offset, online, st.encoding))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let offset = doc.current.offset(p.position, st.encoding);
+        Ok(
+            navigation::definition(&doc.view(), offset, &p.text_document.uri, st.encoding)
+                .map(GotoDefinitionResponse::Scalar),
+        )
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else { return Ok(None) };
+        if !st.settings.inlay_hints {
+            return Ok(Some(Vec::new()));
+        }
+        let range = doc.current.span(params.range, st.encoding);
+        Ok(Some(navigation::inlay_hints(&doc.view(), range, st.encoding)))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else { return Ok(None) };
+        Ok(Some(DocumentSymbolResponse::Nested(
+            navigation::document_symbols(&doc.view(), st.encoding),
+        )))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let view = doc.view();
+        let facts = doc.facts.as_ref().filter(|_| st.settings.online);
+        let items = completion::complete(&doc.current, &view.snap.analysis, offset, facts, st.encoding);
+        Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let st = lock(&self.shared.state);
+        let uri = &params.text_document.uri;
+        let Some(doc) = st.docs.get(uri) else { return Ok(None) };
+        let target = actions::Target {
+            uri,
+            version: doc.version,
+            document_changes: st.flags.document_changes,
+        };
+        let only = params.context.only.as_deref();
+        let mut out = Vec::new();
+        if actions::wants(only, CodeActionKind::QUICKFIX.as_str()) {
+            let range = doc.current.span(params.range, st.encoding);
+            out.extend(actions::quick_fixes(&doc.current, range, target, st.encoding));
+        }
+        if actions::wants(only, actions::FIX_ALL_KIND) {
+            let options = lint_options(&st.settings, doc.facts.as_ref());
+            out.extend(actions::fix_all(&doc.current, &options, target, st.encoding));
+        }
+        Ok(Some(out))
+    }
+}

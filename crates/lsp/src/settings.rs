@@ -1,0 +1,214 @@
+//! The server's settings: `{ online, registryTimeout, inlayHints, rules }`, read from
+//! `initializationOptions` and from `workspace/configuration` (section `manifestLint`).
+//!
+//! Clients send all sorts of shapes: the bare object, the object wrapped in `{"manifestLint": ..}`,
+//! an empty object, `null`, or values of the wrong type. Anything missing, `null` or unusable
+//! means "not set here", and a setting set nowhere has its default. Layers apply in order:
+//! defaults, then `initializationOptions`, then the latest `workspace/configuration` answer.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use manifest_lint_core::{RuleLevel, Severity};
+use serde_json::Value;
+
+/// The configuration section the server asks for.
+pub const SECTION: &str = "manifestLint";
+
+/// Default of `registryTimeout`, in seconds.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Probe registries in the background (`online`, default true).
+    pub online: bool,
+    /// Bound on each registry request (`registryTimeout`, seconds, default 10).
+    pub registry_timeout: Duration,
+    /// Show the registry each dependency resolves to after its value (`inlayHints`, default true).
+    pub inlay_hints: bool,
+    /// Per-rule levels (`rules`: id -> "error" | "warning" | "info" | "hint" | "off").
+    pub rules: HashMap<String, RuleLevel>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            online: true,
+            registry_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            inlay_hints: true,
+            rules: HashMap::new(),
+        }
+    }
+}
+
+/// The settings one source gave; `None` for each one it did not (usably) give.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Partial {
+    pub online: Option<bool>,
+    pub registry_timeout: Option<Duration>,
+    pub inlay_hints: Option<bool>,
+    pub rules: Option<HashMap<String, RuleLevel>>,
+}
+
+impl Partial {
+    /// Reads a settings object. Accepts the bare object and `{"manifestLint": {...}}`; anything
+    /// that is not an object gives no settings. Problems (a value of the wrong type, an unknown
+    /// rule level) are described in `warnings` and the value is ignored.
+    pub fn from_value(value: &Value, warnings: &mut Vec<String>) -> Partial {
+        let object = match value {
+            Value::Object(map) => match map.get(SECTION) {
+                Some(Value::Object(inner)) => inner,
+                Some(Value::Null) => return Partial::default(),
+                Some(_) => {
+                    warnings.push(format!("`{SECTION}` should be an object; ignored"));
+                    return Partial::default();
+                }
+                None => map,
+            },
+            _ => return Partial::default(),
+        };
+        let mut out = Partial::default();
+        let mut boolean = |key: &str| match object.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                warnings.push(format!("`{key}` should be true or false, not {other}; ignored"));
+                None
+            }
+        };
+        out.online = boolean("online");
+        out.inlay_hints = boolean("inlayHints");
+        out.registry_timeout = match object.get("registryTimeout") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
+                    Some(Duration::from_secs_f64(secs))
+                }
+                _ => {
+                    warnings.push(format!(
+                        "`registryTimeout` must be more than 0 and at most 86400 seconds, not {n}; ignored"
+                    ));
+                    None
+                }
+            },
+            Some(other) => {
+                warnings.push(format!(
+                    "`registryTimeout` should be a number of seconds, not {other}; ignored"
+                ));
+                None
+            }
+        };
+        out.rules = match object.get("rules") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(rules)) => {
+                let mut levels = HashMap::new();
+                for (id, level) in rules {
+                    if manifest_lint_core::rule(id).is_none() {
+                        warnings.push(format!("`rules`: there is no rule `{id}`; ignored"));
+                        continue;
+                    }
+                    match level.as_str().and_then(parse_level) {
+                        Some(level) => {
+                            levels.insert(id.clone(), level);
+                        }
+                        None if level.is_null() => {}
+                        None => warnings.push(format!(
+                            "`rules.{id}`: expected \"error\", \"warning\", \"info\", \"hint\" or \"off\", not {level}; ignored"
+                        )),
+                    }
+                }
+                Some(levels)
+            }
+            // An empty Lua table reaches us as `[]`: no overrides.
+            Some(Value::Array(a)) if a.is_empty() => Some(HashMap::new()),
+            Some(other) => {
+                warnings.push(format!(
+                    "`rules` should be an object of rule id to level, not {other}; ignored"
+                ));
+                None
+            }
+        };
+        out
+    }
+}
+
+fn parse_level(text: &str) -> Option<RuleLevel> {
+    if text == "off" {
+        return Some(RuleLevel::Off);
+    }
+    Severity::parse(text).map(RuleLevel::On)
+}
+
+impl Settings {
+    /// These settings with the ones `layer` gives replacing them.
+    pub fn with(&self, layer: &Partial) -> Settings {
+        Settings {
+            online: layer.online.unwrap_or(self.online),
+            registry_timeout: layer.registry_timeout.unwrap_or(self.registry_timeout),
+            inlay_hints: layer.inlay_hints.unwrap_or(self.inlay_hints),
+            rules: layer.rules.clone().unwrap_or_else(|| self.rules.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(value: Value) -> (Settings, Vec<String>) {
+        let mut warnings = Vec::new();
+        let partial = Partial::from_value(&value, &mut warnings);
+        (Settings::default().with(&partial), warnings)
+    }
+
+    #[test]
+    fn missing_null_and_empty_mean_defaults() {
+        for value in [
+            Value::Null,
+            json!({}),
+            json!({"manifestLint": null}),
+            json!({"online": null, "rules": null}),
+            json!([]),
+            json!("x"),
+        ] {
+            assert_eq!(read(value.clone()).0, Settings::default(), "{value}");
+        }
+    }
+
+    #[test]
+    fn bare_and_wrapped_shapes() {
+        let bare = json!({"online": false, "registryTimeout": 2.5, "inlayHints": false,
+                          "rules": {"redundant-scope": "off", "glob-scope": "warning"}});
+        let wrapped = json!({ "manifestLint": bare.clone() });
+        for value in [bare, wrapped] {
+            let (s, warnings) = read(value);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert!(!s.online && !s.inlay_hints);
+            assert_eq!(s.registry_timeout, Duration::from_millis(2500));
+            assert_eq!(s.rules["redundant-scope"], RuleLevel::Off);
+            assert_eq!(s.rules["glob-scope"], RuleLevel::On(Severity::Warning));
+        }
+    }
+
+    #[test]
+    fn wrong_values_are_ignored_with_a_warning() {
+        let (s, warnings) = read(json!({"online": "no", "registryTimeout": -1,
+            "rules": {"glob-scope": "loud", "no-such-rule": "off", "redundant-scope": "hint"}}));
+        assert!(s.online);
+        assert_eq!(s.registry_timeout, Duration::from_secs(10));
+        assert_eq!(s.rules.len(), 1);
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+    }
+
+    #[test]
+    fn later_layers_override_only_what_they_set() {
+        let mut w = Vec::new();
+        let init = Partial::from_value(&json!({"online": false, "inlayHints": false}), &mut w);
+        let pulled = Partial::from_value(&json!({"inlayHints": true}), &mut w);
+        let s = Settings::default().with(&init).with(&pulled);
+        assert!(!s.online);
+        assert!(s.inlay_hints);
+    }
+}
