@@ -82,7 +82,10 @@ pub fn quick_fixes(
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![convert::diagnostic(d, target.uri, snap, encoding)]),
-                edit: Some(workspace_edit(target, text_edits(snap, &fix.edits, encoding))),
+                edit: Some(workspace_edit(
+                    target,
+                    text_edits(snap, &fix.edits, encoding),
+                )),
                 is_preferred: Some(fix.applicability == Applicability::Safe),
                 ..Default::default()
             }))
@@ -104,7 +107,10 @@ pub fn fix_all_text(text: &str, options: &LintOptions<'_>) -> Option<String> {
             .filter_map(|d| d.fix.as_ref())
             .filter(|f| f.applicability == Applicability::Safe)
         {
-            let clashes = fix.edits.iter().any(|e| taken.iter().any(|t| overlap(e.span, t.span)));
+            let clashes = fix
+                .edits
+                .iter()
+                .any(|e| taken.iter().any(|t| overlap(e.span, t.span)));
             if !clashes {
                 taken.extend(&fix.edits);
             }
@@ -136,11 +142,11 @@ pub fn fix_all(
     target: Target<'_>,
     encoding: Encoding,
 ) -> Option<CodeActionOrCommand> {
-    let has_safe_fix = snap
-        .analysis
-        .diagnostics
-        .iter()
-        .any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe));
+    let has_safe_fix = snap.analysis.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    });
     if !has_safe_fix {
         return None;
     }

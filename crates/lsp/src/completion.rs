@@ -123,7 +123,11 @@ fn place(text: &str, cursor: usize) -> Place {
                 i += 1;
             }
             b'{' | b'[' => {
-                let kind = if bytes[i] == b'{' { Kind::Object } else { Kind::Array };
+                let kind = if bytes[i] == b'{' {
+                    Kind::Object
+                } else {
+                    Kind::Array
+                };
                 let (key, index) = match frames.last_mut() {
                     Some(parent) if parent.kind == Kind::Object => {
                         let key = parent.last_key.clone();
@@ -247,7 +251,12 @@ struct Request<'a> {
 
 impl Request<'_> {
     /// An item that writes `"value"` (quotes included) over the string under the cursor.
-    fn item(&self, label: &str, kind: CompletionItemKind, detail: Option<String>) -> CompletionItem {
+    fn item(
+        &self,
+        label: &str,
+        kind: CompletionItemKind,
+        detail: Option<String>,
+    ) -> CompletionItem {
         let quoted = serde_json::to_string(label).unwrap_or_else(|_| format!("\"{label}\""));
         CompletionItem {
             label: label.to_string(),
@@ -310,16 +319,19 @@ pub fn complete(
         return Vec::new();
     };
     let in_string = place.in_string;
-    let path: Vec<(Kind, Option<&str>)> = frames.iter().map(|f| (f.kind, f.key.as_deref())).collect();
+    let path: Vec<(Kind, Option<&str>)> =
+        frames.iter().map(|f| (f.kind, f.key.as_deref())).collect();
     let manifest = &good.manifest;
     match (top.kind, top.state) {
         // A key.
         (Kind::Object, State::Ready) => {
             let (properties, detail): (&[(&str, JsonType)], &str) = match path.as_slice() {
                 [(Kind::Object, None)] => (ROOT_PROPERTIES, "manifest"),
-                [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _)] => {
-                    (REGISTRY_PROPERTIES, "scoped registry")
-                }
+                [
+                    (Kind::Object, None),
+                    (Kind::Array, Some("scopedRegistries")),
+                    (Kind::Object, _),
+                ] => (REGISTRY_PROPERTIES, "scoped registry"),
                 _ => return Vec::new(),
             };
             // Keys already there: those before the cursor, and those the last parse saw.
@@ -361,7 +373,11 @@ pub fn complete(
                     .collect(),
                 ([(Kind::Object, None)], "enableLockFile" | "useSatSolver")
                 | (
-                    [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _)],
+                    [
+                        (Kind::Object, None),
+                        (Kind::Array, Some("scopedRegistries")),
+                        (Kind::Object, _),
+                    ],
                     "overrideBuiltIns",
                 ) if !in_string => vec![req.literal("true"), req.literal("false")],
                 ([(Kind::Object, None), (Kind::Object, Some("dependencies"))], name) => {
@@ -372,15 +388,32 @@ pub fn complete(
         }
         // An array element.
         (Kind::Array, State::Ready) => match path.as_slice() {
-            [(Kind::Object, None), (Kind::Array, Some("scopedRegistries")), (Kind::Object, _), (Kind::Array, Some("scopes"))] => {
+            [
+                (Kind::Object, None),
+                (Kind::Array, Some("scopedRegistries")),
+                (Kind::Object, _),
+                (Kind::Array, Some("scopes")),
+            ] => {
                 let registry_index = frames[2].index;
                 let mut existing: Vec<String> = top.strings.clone();
-                if let Some(r) = manifest.registries().iter().find(|r| r.element == registry_index) {
-                    existing.extend(r.scopes.iter().flat_map(|s| &s.items).map(|s| s.value.clone()));
+                if let Some(r) = manifest
+                    .registries()
+                    .iter()
+                    .find(|r| r.element == registry_index)
+                {
+                    existing.extend(
+                        r.scopes
+                            .iter()
+                            .flat_map(|s| &s.items)
+                            .map(|s| s.value.clone()),
+                    );
                 }
                 scopes(&req, good, &existing)
             }
-            [(Kind::Object, None), (Kind::Array, Some(list @ ("testables" | "pinnedPackages")))] => {
+            [
+                (Kind::Object, None),
+                (Kind::Array, Some(list @ ("testables" | "pinnedPackages"))),
+            ] => {
                 let listed: HashSet<&str> = top.strings.iter().map(String::as_str).collect();
                 let mut seen = HashSet::new();
                 manifest
@@ -388,7 +421,13 @@ pub fn complete(
                     .iter()
                     .map(|d| d.name.value.as_str())
                     .filter(|n| !listed.contains(n) && seen.insert(*n))
-                    .map(|n| req.item(n, CompletionItemKind::MODULE, Some(format!("dependency, for `{list}`"))))
+                    .map(|n| {
+                        req.item(
+                            n,
+                            CompletionItemKind::MODULE,
+                            Some(format!("dependency, for `{list}`")),
+                        )
+                    })
                     .collect()
             }
             _ => Vec::new(),
@@ -398,14 +437,23 @@ pub fn complete(
 }
 
 /// Versions the registry lists for `name` (from an online check), newest first.
-fn versions(req: &Request<'_>, good: &Analysis, name: &str, facts: Option<&OnlineFacts>) -> Vec<CompletionItem> {
-    let Some(facts) = facts else { return Vec::new() };
+fn versions(
+    req: &Request<'_>,
+    good: &Analysis,
+    name: &str,
+    facts: Option<&OnlineFacts>,
+) -> Vec<CompletionItem> {
+    let Some(facts) = facts else {
+        return Vec::new();
+    };
     let (url, _) = lookup::registry_of(&good.manifest, &good.resolver, name);
     let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
         return Vec::new();
     };
-    let mut sorted: Vec<(Option<semver::Version>, &String)> =
-        versions.iter().map(|v| (semver::Version::parse(v).ok(), v)).collect();
+    let mut sorted: Vec<(Option<semver::Version>, &String)> = versions
+        .iter()
+        .map(|v| (semver::Version::parse(v).ok(), v))
+        .collect();
     sorted.sort_by(|a, b| b.0.cmp(&a.0));
     sorted
         .into_iter()
@@ -415,7 +463,11 @@ fn versions(req: &Request<'_>, good: &Analysis, name: &str, facts: Option<&Onlin
             let mut item = req.item(
                 v,
                 CompletionItemKind::CONSTANT,
-                Some(if is_latest { "latest".to_string() } else { "version".to_string() }),
+                Some(if is_latest {
+                    "latest".to_string()
+                } else {
+                    "version".to_string()
+                }),
             );
             item.sort_text = Some(format!("{}{i:06}", if is_latest { 0 } else { 1 }));
             item.preselect = is_latest.then_some(true);
@@ -457,7 +509,12 @@ fn scopes(req: &Request<'_>, good: &Analysis, existing: &[String]) -> Vec<Comple
         }
     }
     let mut ranked: Vec<(&str, Vec<&str>)> = candidates.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(b.0)));
+    ranked.sort_by(|a, b| {
+        b.1.len()
+            .cmp(&a.1.len())
+            .then(a.0.len().cmp(&b.0.len()))
+            .then(a.0.cmp(b.0))
+    });
     ranked
         .into_iter()
         .enumerate()
@@ -517,7 +574,10 @@ mod tests {
             r#"{"scopedRegistries": [{"name": "x"}]}"#,
         );
         assert_eq!(l, ["url", "scopes", "overrideBuiltIns"]);
-        assert_eq!(labels(r#"{"resolutionStrategy": "|"#), RESOLUTION_STRATEGIES);
+        assert_eq!(
+            labels(r#"{"resolutionStrategy": "|"#),
+            RESOLUTION_STRATEGIES
+        );
         assert_eq!(labels(r#"{"enableLockFile": |"#), ["true", "false"]);
         assert!(labels(r#"{"dependencies": {"|"#).is_empty());
     }
@@ -528,7 +588,11 @@ mod tests {
         assert_eq!(l[0], "com.example");
         assert!(l.contains(&"com.example.tools".to_string()));
         assert!(l.contains(&"com.example.b".to_string()));
-        assert!(!l.iter().any(|s| s.starts_with("org.other") || s.starts_with("com.unity")), "{l:?}");
+        assert!(
+            !l.iter()
+                .any(|s| s.starts_with("org.other") || s.starts_with("com.unity")),
+            "{l:?}"
+        );
         let l = labels(r#"{"scopedRegistries": [{"name": "B", "scopes": ["com.example", "|"]}]}"#);
         assert!(l.is_empty(), "{l:?}");
     }

@@ -111,7 +111,10 @@ pub fn is_manifest(uri: &Uri) -> bool {
     // `/c:/Game/...` or `c:/Game/...`: a Windows path.
     let trimmed = path.strip_prefix('/').unwrap_or(&path);
     let windows = trimmed.as_bytes().get(1) == Some(&b':')
-        && trimmed.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+        && trimmed
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic);
     windows && matches(&path.to_lowercase(), &suffix.to_lowercase())
 }
 
@@ -148,6 +151,9 @@ mod tests {
         assert_eq!(negotiate(Some(&[K::UTF16])), Encoding::Utf16);
         assert_eq!(negotiate(Some(&[K::UTF16, K::UTF8])), Encoding::Utf8);
         assert_eq!(negotiate(Some(&[K::UTF32, K::UTF16])), Encoding::Utf32);
-        assert_eq!(negotiate(Some(&[K::from("latin-1".to_string())])), Encoding::Utf16);
+        assert_eq!(
+            negotiate(Some(&[K::from("latin-1".to_string())])),
+            Encoding::Utf16
+        );
     }
 }

@@ -107,7 +107,11 @@ impl Document {
 
     /// Applies the changes of one `didChange` in order (each range refers to the text left by
     /// the previous change) to the rope. Call [`Document::relint`] afterwards.
-    pub fn apply_changes(&mut self, changes: &[TextDocumentContentChangeEvent], encoding: Encoding) {
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: Encoding,
+    ) {
         for change in changes {
             match change.range {
                 None => self.rope = Rope::from_str(&change.text),
@@ -230,7 +234,7 @@ impl<'a> View<'a> {
     }
 
     /// The offset in `snap` of an offset in the current text, when it is in unchanged text.
-    pub fn to_snap(&self, offset: usize) -> Option<usize> {
+    pub fn snap_offset(&self, offset: usize) -> Option<usize> {
         if !self.is_stale() {
             return Some(offset);
         }
@@ -246,7 +250,7 @@ impl<'a> View<'a> {
     }
 
     /// The current-text span of a span of `snap`, when all of it is unchanged text.
-    pub fn to_current(&self, span: Span) -> Option<Span> {
+    pub fn current_span(&self, span: Span) -> Option<Span> {
         if !self.is_stale() {
             return Some(span);
         }
@@ -265,7 +269,7 @@ impl<'a> View<'a> {
 
     /// The client's range for a span of `snap`, when it is unchanged text.
     pub fn range(&self, span: Span, encoding: Encoding) -> Option<lsp::Range> {
-        self.to_current(span)
+        self.current_span(span)
             .map(|s| self.current.range(s, encoding))
     }
 }
@@ -306,7 +310,11 @@ mod tests {
             text: text.into(),
         };
         doc.apply_changes(
-            &[change(1, 3, 1, 4, "😀"), change(1, 5, 1, 6, "b"), change(1, 99, 2, 0, "\n")],
+            &[
+                change(1, 3, 1, 4, "😀"),
+                change(1, 5, 1, 6, "b"),
+                change(1, 99, 2, 0, "\n"),
+            ],
             Encoding::Utf16,
         );
         let snapshot = doc.relint(&options);
@@ -321,11 +329,11 @@ mod tests {
         let current = Snapshot::new(r#"{"a": "1x, "b": "2"}"#.into(), &options);
         let view = View::stale(&current, &good);
         assert!(view.is_stale());
-        assert_eq!(view.to_snap(2), Some(2));
-        assert_eq!(view.to_snap(9), Some(9));
-        assert_eq!(view.to_current(Span::new(1, 4)), Some(Span::new(1, 4)));
+        assert_eq!(view.snap_offset(2), Some(2));
+        assert_eq!(view.snap_offset(9), Some(9));
+        assert_eq!(view.current_span(Span::new(1, 4)), Some(Span::new(1, 4)));
         // `"1"` lost its closing quote: not the same token any more.
-        assert_eq!(view.to_current(Span::new(6, 9)), None);
+        assert_eq!(view.current_span(Span::new(6, 9)), None);
 
         // Text of another length: the suffix is shifted.
         let good = Snapshot::new(r#"{"a": "1", "b": "2"}"#.into(), &options);
@@ -333,10 +341,10 @@ mod tests {
         let view = View::stale(&current, &good);
         let b_now = current.text.find("\"b\"").unwrap();
         let b_then = good.text.find("\"b\"").unwrap();
-        assert_eq!(view.to_snap(b_now), Some(b_then));
-        assert_eq!(view.to_snap(9), None);
+        assert_eq!(view.snap_offset(b_now), Some(b_then));
+        assert_eq!(view.snap_offset(9), None);
         assert_eq!(
-            view.to_current(Span::new(b_then, b_then + 3)),
+            view.current_span(Span::new(b_then, b_then + 3)),
             Some(Span::new(b_now, b_now + 3))
         );
     }

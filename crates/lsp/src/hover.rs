@@ -19,8 +19,13 @@ pub struct Online<'a> {
 /// Most dependencies listed under a scope before "and N more".
 const MAX_LISTED: usize = 20;
 
-pub fn hover(view: &View<'_>, offset: usize, online: Online<'_>, encoding: Encoding) -> Option<Hover> {
-    let snap_offset = view.to_snap(offset)?;
+pub fn hover(
+    view: &View<'_>,
+    offset: usize,
+    online: Online<'_>,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let snap_offset = view.snap_offset(offset)?;
     let analysis = &view.snap.analysis;
     let (target, span) = lookup::target_at(&analysis.manifest, snap_offset)?;
     // Only when the whole token is unchanged text does the old analysis speak about it.
@@ -149,7 +154,12 @@ fn registry(analysis: &Analysis, index: Option<usize>, online: Online<'_>) -> St
         let served = manifest
             .dependencies()
             .iter()
-            .filter(|d| analysis.resolve(&d.name.value).winner.is_some_and(|w| w.registry == i))
+            .filter(|d| {
+                analysis
+                    .resolve(&d.name.value)
+                    .winner
+                    .is_some_and(|w| w.registry == i)
+            })
             .count();
         let _ = writeln!(
             out,

@@ -184,7 +184,8 @@ impl Backend {
                 scope_uri: None,
                 section: Some(settings::SECTION.to_string()),
             };
-            let answer = tokio::time::timeout(CONFIGURATION_TIMEOUT, client.configuration(vec![item])).await;
+            let answer =
+                tokio::time::timeout(CONFIGURATION_TIMEOUT, client.configuration(vec![item])).await;
             let partial = match answer {
                 Ok(Ok(mut values)) => {
                     let value = if values.is_empty() {
@@ -198,7 +199,10 @@ impl Backend {
                     Some(partial)
                 }
                 Ok(Err(e)) => {
-                    shared.log(MessageType::WARNING, format!("workspace/configuration failed: {e}"));
+                    shared.log(
+                        MessageType::WARNING,
+                        format!("workspace/configuration failed: {e}"),
+                    );
                     None
                 }
                 Err(_) => {
@@ -216,7 +220,9 @@ impl Backend {
 
 impl Shared {
     fn log(&self, kind: MessageType, message: String) {
-        let _ = self.out.send(Out::Log(kind, format!("manifest-lint: {message}")));
+        let _ = self
+            .out
+            .send(Out::Log(kind, format!("manifest-lint: {message}")));
     }
 
     /// Applies the answer to configuration pull number `seq` (`None`: the pull failed), unless a
@@ -339,10 +345,14 @@ impl Shared {
                 return;
             }
         }
-        let Some(prober) = self.prober(st) else { return };
+        let Some(prober) = self.prober(st) else {
+            return;
+        };
         st.probe_generation += 1;
         let generation = st.probe_generation;
-        let Some(doc) = st.docs.get_mut(uri) else { return };
+        let Some(doc) = st.docs.get_mut(uri) else {
+            return;
+        };
         doc.last_probe = Some((targets.clone(), Instant::now()));
         let id = doc.id;
         let shared = self.clone();
@@ -411,7 +421,11 @@ async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
                 Out::RefreshInlayHints => {
                     let client = client.clone();
                     tokio::spawn(async move {
-                        let _ = tokio::time::timeout(CONFIGURATION_TIMEOUT, client.inlay_hint_refresh()).await;
+                        let _ = tokio::time::timeout(
+                            CONFIGURATION_TIMEOUT,
+                            client.inlay_hint_refresh(),
+                        )
+                        .await;
                     });
                 }
             }
@@ -552,7 +566,9 @@ impl LanguageServer for Backend {
         let mut st = lock(&self.shared.state);
         let st = &mut *st;
         let encoding = st.encoding;
-        let Some(doc) = st.docs.get_mut(&uri) else { return };
+        let Some(doc) = st.docs.get_mut(&uri) else {
+            return;
+        };
         doc.apply_changes(&params.content_changes, encoding);
         doc.version = params.text_document.version;
         let snapshot = doc.relint(&lint_options(&st.settings, doc.facts.as_ref()));
@@ -590,7 +606,9 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         let st = lock(&self.shared.state);
-        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
         let offset = doc.current.offset(p.position, st.encoding);
         let online = hover::Online {
             enabled: st.settings.online,
@@ -605,7 +623,9 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         let st = lock(&self.shared.state);
-        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
         let offset = doc.current.offset(p.position, st.encoding);
         Ok(
             navigation::definition(&doc.view(), offset, &p.text_document.uri, st.encoding)
@@ -615,12 +635,18 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let st = lock(&self.shared.state);
-        let Some(doc) = st.docs.get(&params.text_document.uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
         if !st.settings.inlay_hints {
             return Ok(Some(Vec::new()));
         }
         let range = doc.current.span(params.range, st.encoding);
-        Ok(Some(navigation::inlay_hints(&doc.view(), range, st.encoding)))
+        Ok(Some(navigation::inlay_hints(
+            &doc.view(),
+            range,
+            st.encoding,
+        )))
     }
 
     async fn document_symbol(
@@ -628,7 +654,9 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         let st = lock(&self.shared.state);
-        let Some(doc) = st.docs.get(&params.text_document.uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
         Ok(Some(DocumentSymbolResponse::Nested(
             navigation::document_symbols(&doc.view(), st.encoding),
         )))
@@ -637,18 +665,28 @@ impl LanguageServer for Backend {
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
         let st = lock(&self.shared.state);
-        let Some(doc) = st.docs.get(&p.text_document.uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
         let offset = doc.current.offset(p.position, st.encoding);
         let view = doc.view();
         let facts = doc.facts.as_ref().filter(|_| st.settings.online);
-        let items = completion::complete(&doc.current, &view.snap.analysis, offset, facts, st.encoding);
+        let items = completion::complete(
+            &doc.current,
+            &view.snap.analysis,
+            offset,
+            facts,
+            st.encoding,
+        );
         Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let st = lock(&self.shared.state);
         let uri = &params.text_document.uri;
-        let Some(doc) = st.docs.get(uri) else { return Ok(None) };
+        let Some(doc) = st.docs.get(uri) else {
+            return Ok(None);
+        };
         let target = actions::Target {
             uri,
             version: doc.version,
@@ -658,11 +696,21 @@ impl LanguageServer for Backend {
         let mut out = Vec::new();
         if actions::wants(only, CodeActionKind::QUICKFIX.as_str()) {
             let range = doc.current.span(params.range, st.encoding);
-            out.extend(actions::quick_fixes(&doc.current, range, target, st.encoding));
+            out.extend(actions::quick_fixes(
+                &doc.current,
+                range,
+                target,
+                st.encoding,
+            ));
         }
         if actions::wants(only, actions::FIX_ALL_KIND) {
             let options = lint_options(&st.settings, doc.facts.as_ref());
-            out.extend(actions::fix_all(&doc.current, &options, target, st.encoding));
+            out.extend(actions::fix_all(
+                &doc.current,
+                &options,
+                target,
+                st.encoding,
+            ));
         }
         Ok(Some(out))
     }

@@ -52,7 +52,11 @@ pub fn target_at(manifest: &Manifest, offset: usize) -> Option<(Target, Span)> {
             }
         }
     }
-    if let Some(registry) = manifest.registry.as_ref().filter(|r| r.span.touches(offset)) {
+    if let Some(registry) = manifest
+        .registry
+        .as_ref()
+        .filter(|r| r.span.touches(offset))
+    {
         return Some((Target::LegacyRegistry, registry.span));
     }
     None

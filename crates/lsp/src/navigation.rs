@@ -10,17 +10,25 @@ use crate::document::View;
 use crate::lookup::{self, Target};
 
 /// From a dependency (name or value) to the scope that routes it.
-pub fn definition(view: &View<'_>, offset: usize, uri: &Uri, encoding: Encoding) -> Option<Location> {
+pub fn definition(
+    view: &View<'_>,
+    offset: usize,
+    uri: &Uri,
+    encoding: Encoding,
+) -> Option<Location> {
     let analysis = &view.snap.analysis;
-    let (target, span) = lookup::target_at(&analysis.manifest, view.to_snap(offset)?)?;
-    view.to_current(span)?;
+    let (target, span) = lookup::target_at(&analysis.manifest, view.snap_offset(offset)?)?;
+    view.current_span(span)?;
     let Target::Dependency(i) = target else {
         return None;
     };
     let name = &analysis.manifest.dependencies()[i].name.value;
     let winner = analysis.resolve(name).winner?;
     let (_, scope_span) = lookup::scope(&analysis.manifest, winner)?;
-    Some(Location::new(uri.clone(), view.range(scope_span, encoding)?))
+    Some(Location::new(
+        uri.clone(),
+        view.range(scope_span, encoding)?,
+    ))
 }
 
 /// `→ Registry` after each dependency's value inside `range`.
@@ -28,7 +36,7 @@ pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<Inla
     let analysis = &view.snap.analysis;
     let mut hints = Vec::new();
     for dep in analysis.manifest.dependencies() {
-        let Some(value) = view.to_current(dep.value_span) else {
+        let Some(value) = view.current_span(dep.value_span) else {
             continue;
         };
         if value.end < range.start || value.end > range.end {
@@ -62,7 +70,11 @@ fn symbol(
     children: Vec<DocumentSymbol>,
 ) -> DocumentSymbol {
     DocumentSymbol {
-        name: if name.is_empty() { "\"\"".to_string() } else { name },
+        name: if name.is_empty() {
+            "\"\"".to_string()
+        } else {
+            name
+        },
         detail,
         kind,
         tags: None,
@@ -85,7 +97,9 @@ pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymb
     };
     let member = |key: &str| manifest.member(key).map(|m| (m.span, m.key.span));
     let mut out = Vec::new();
-    if let (Some(list), Some((full, key))) = (&manifest.scoped_registries, member("scopedRegistries")) {
+    if let (Some(list), Some((full, key))) =
+        (&manifest.scoped_registries, member("scopedRegistries"))
+    {
         let registries: Vec<DocumentSymbol> = list
             .registries
             .iter()
@@ -96,17 +110,41 @@ pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymb
                     .flat_map(|s| &s.items)
                     .filter_map(|scope| {
                         let (full, sel) = ranges(scope.span, scope.span)?;
-                        Some(symbol(scope.value.clone(), None, SymbolKind::NAMESPACE, full, sel, Vec::new()))
+                        Some(symbol(
+                            scope.value.clone(),
+                            None,
+                            SymbolKind::NAMESPACE,
+                            full,
+                            sel,
+                            Vec::new(),
+                        ))
                     })
                     .collect();
                 let selection = r.name.as_ref().map_or(r.span, |n| n.span);
                 let (full, sel) = ranges(r.span, selection)?;
-                let url = r.url.as_ref().map(|u| manifest_lint_core::url::redact(&u.value));
-                Some(symbol(r.display_name(), url, SymbolKind::MODULE, full, sel, scopes))
+                let url = r
+                    .url
+                    .as_ref()
+                    .map(|u| manifest_lint_core::url::redact(&u.value));
+                Some(symbol(
+                    r.display_name(),
+                    url,
+                    SymbolKind::MODULE,
+                    full,
+                    sel,
+                    scopes,
+                ))
             })
             .collect();
         if let Some((full, sel)) = ranges(full, key) {
-            out.push(symbol("scopedRegistries".into(), None, SymbolKind::ARRAY, full, sel, registries));
+            out.push(symbol(
+                "scopedRegistries".into(),
+                None,
+                SymbolKind::ARRAY,
+                full,
+                sel,
+                registries,
+            ));
         }
     }
     if let (Some(deps), Some((full, key))) = (&manifest.dependencies, member("dependencies")) {
@@ -116,11 +154,25 @@ pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymb
             .filter_map(|d| {
                 let (full, sel) = ranges(d.span, d.name.span)?;
                 let version = d.version.as_ref().map(|v| v.value.clone());
-                Some(symbol(d.name.value.clone(), version, SymbolKind::PACKAGE, full, sel, Vec::new()))
+                Some(symbol(
+                    d.name.value.clone(),
+                    version,
+                    SymbolKind::PACKAGE,
+                    full,
+                    sel,
+                    Vec::new(),
+                ))
             })
             .collect();
         if let Some((full, sel)) = ranges(full, key) {
-            out.push(symbol("dependencies".into(), None, SymbolKind::OBJECT, full, sel, children));
+            out.push(symbol(
+                "dependencies".into(),
+                None,
+                SymbolKind::OBJECT,
+                full,
+                sel,
+                children,
+            ));
         }
     }
     out.sort_by_key(|s| (s.range.start.line, s.range.start.character));

@@ -73,7 +73,9 @@ impl Partial {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => {
-                warnings.push(format!("`{key}` should be true or false, not {other}; ignored"));
+                warnings.push(format!(
+                    "`{key}` should be true or false, not {other}; ignored"
+                ));
                 None
             }
         };

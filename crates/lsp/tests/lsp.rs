@@ -49,22 +49,44 @@ async fn hover_text(client: &mut TestClient, uri: &str, position: Value) -> Opti
 async fn initialize_negotiates_the_position_encoding() {
     let cases = [
         (json!({}), "utf-16"),
-        (json!({"general": {"positionEncodings": ["utf-16"]}}), "utf-16"),
-        (json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}), "utf-8"),
-        (json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}}), "utf-32"),
-        (json!({"general": {"positionEncodings": ["latin-1"]}}), "utf-16"),
+        (
+            json!({"general": {"positionEncodings": ["utf-16"]}}),
+            "utf-16",
+        ),
+        (
+            json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
+            "utf-8",
+        ),
+        (
+            json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}}),
+            "utf-32",
+        ),
+        (
+            json!({"general": {"positionEncodings": ["latin-1"]}}),
+            "utf-16",
+        ),
     ];
     for (capabilities, expected) in cases {
         let mut client = inproc::start();
-        let result = client.initialize(capabilities.clone(), json!({"online": false})).await;
+        let result = client
+            .initialize(capabilities.clone(), json!({"online": false}))
+            .await;
         let caps = &result["capabilities"];
         assert_eq!(caps["positionEncoding"], expected, "{capabilities}");
         assert_eq!(caps["textDocumentSync"]["change"], 2);
-        for provider in ["hoverProvider", "definitionProvider", "inlayHintProvider", "documentSymbolProvider"] {
+        for provider in [
+            "hoverProvider",
+            "definitionProvider",
+            "inlayHintProvider",
+            "documentSymbolProvider",
+        ] {
             assert_eq!(caps[provider], true, "{provider}");
         }
         let kinds = caps["codeActionProvider"]["codeActionKinds"].to_string();
-        assert!(kinds.contains("quickfix") && kinds.contains("source.fixAll.manifest-lint"), "{kinds}");
+        assert!(
+            kinds.contains("quickfix") && kinds.contains("source.fixAll.manifest-lint"),
+            "{kinds}"
+        );
         assert_eq!(result["serverInfo"]["name"], "manifest-lint");
     }
 }
@@ -81,23 +103,44 @@ async fn diagnostics_on_open_and_on_change() {
     assert_eq!(redundant["severity"], 4, "hint");
     assert_eq!(redundant["tags"], json!([1]), "unnecessary");
     assert!(
-        redundant["codeDescription"]["href"].as_str().unwrap().ends_with("#redundant-scope"),
+        redundant["codeDescription"]["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("#redundant-scope"),
         "{redundant}"
     );
-    assert_eq!(redundant["range"]["start"], find(MANIFEST, "\"com.example.tools\"", 1, 0));
-    assert_eq!(redundant["range"]["end"], find(MANIFEST, "\"com.example.tools\"", 1, 19));
+    assert_eq!(
+        redundant["range"]["start"],
+        find(MANIFEST, "\"com.example.tools\"", 1, 0)
+    );
+    assert_eq!(
+        redundant["range"]["end"],
+        find(MANIFEST, "\"com.example.tools\"", 1, 19)
+    );
     let related = &redundant["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], URI);
-    assert_eq!(related["location"]["range"]["start"], find(MANIFEST, "\"com.example\"", 0, 0));
+    assert_eq!(
+        related["location"]["range"]["start"],
+        find(MANIFEST, "\"com.example\"", 0, 0)
+    );
 
     let duplicate = &diagnostics[1];
     assert_eq!(duplicate["severity"], 2, "warning");
-    assert_eq!(duplicate["range"]["start"], find(MANIFEST, "\"com.example\"", 1, 0));
+    assert_eq!(
+        duplicate["range"]["start"],
+        find(MANIFEST, "\"com.example\"", 1, 0)
+    );
 
     // Delete the repeated scope's line with an incremental change.
-    let line = find(MANIFEST, "\"com.example\",", 1, 0)["line"].as_u64().unwrap() as u32;
+    let line = find(MANIFEST, "\"com.example\",", 1, 0)["line"]
+        .as_u64()
+        .unwrap() as u32;
     client
-        .change(URI, 2, json!([{ "range": {"start": pos(line, 0), "end": pos(line + 1, 0)}, "text": "" }]))
+        .change(
+            URI,
+            2,
+            json!([{ "range": {"start": pos(line, 0), "end": pos(line + 1, 0)}, "text": "" }]),
+        )
         .await;
     let diagnostics = client.diagnostics(URI, 2).await;
     assert_eq!(codes(&diagnostics), ["redundant-scope"]);
@@ -108,25 +151,37 @@ async fn hover_explains_dependencies_scopes_and_registries() {
     let mut client = inproc::offline().await;
     client.open(URI, 1, MANIFEST).await;
 
-    let on_name = hover_text(&mut client, URI, find(MANIFEST, "com.example.tools", 0, 3)).await.unwrap();
+    let on_name = hover_text(&mut client, URI, find(MANIFEST, "com.example.tools", 0, 3))
+        .await
+        .unwrap();
     assert!(on_name.contains("**OpenUPM**"), "{on_name}");
     assert!(on_name.contains("https://package.openupm.com"), "{on_name}");
     assert!(on_name.contains("names this package exactly"), "{on_name}");
     assert!(on_name.contains("Also matched `com.example`"), "{on_name}");
-    let on_value = hover_text(&mut client, URI, find(MANIFEST, "1.2.0", 0, 1)).await.unwrap();
+    let on_value = hover_text(&mut client, URI, find(MANIFEST, "1.2.0", 0, 1))
+        .await
+        .unwrap();
     assert_eq!(on_name, on_value);
 
-    let unity = hover_text(&mut client, URI, find(MANIFEST, "com.unity.ugui", 0, 0)).await.unwrap();
+    let unity = hover_text(&mut client, URI, find(MANIFEST, "com.unity.ugui", 0, 0))
+        .await
+        .unwrap();
     assert!(unity.contains("Unity's registry"), "{unity}");
 
-    let scope = hover_text(&mut client, URI, find(MANIFEST, "jp.keijiro", 1, 2)).await.unwrap();
+    let scope = hover_text(&mut client, URI, find(MANIFEST, "jp.keijiro", 1, 2))
+        .await
+        .unwrap();
     assert!(scope.contains("Serves 1 dependency"), "{scope}");
     assert!(scope.contains("jp.keijiro.klak.ndi"), "{scope}");
 
-    let redundant = hover_text(&mut client, URI, find(MANIFEST, "com.example.tools", 1, 2)).await.unwrap();
+    let redundant = hover_text(&mut client, URI, find(MANIFEST, "com.example.tools", 1, 2))
+        .await
+        .unwrap();
     assert!(redundant.contains("redundant-scope"), "{redundant}");
 
-    let url = hover_text(&mut client, URI, find(MANIFEST, "openupm.com", 0, 0)).await.unwrap();
+    let url = hover_text(&mut client, URI, find(MANIFEST, "openupm.com", 0, 0))
+        .await
+        .unwrap();
     assert!(url.contains("Registry OpenUPM"), "{url}");
     assert!(url.contains("Online checks are off"), "{url}");
 
@@ -137,7 +192,10 @@ async fn hover_explains_dependencies_scopes_and_registries() {
 async fn quick_fixes_and_fix_all_mend_the_text() {
     let mut client = inproc::start();
     client
-        .initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}), json!({"online": false}))
+        .initialize(
+            json!({"workspace": {"workspaceEdit": {"documentChanges": true}}}),
+            json!({"online": false}),
+        )
         .await;
     client.open(URI, 7, MANIFEST).await;
     client.diagnostics(URI, 7).await;
@@ -174,11 +232,20 @@ async fn quick_fixes_and_fix_all_mend_the_text() {
     assert_eq!(only_fix_all.len(), 1, "{only_fix_all:?}");
     assert_eq!(only_fix_all[0]["kind"], "source.fixAll.manifest-lint");
     assert_eq!(only_fix_all[0]["title"], "Fix all safe problems");
-    let edits = only_fix_all[0]["edit"]["documentChanges"][0]["edits"].as_array().unwrap();
+    let edits = only_fix_all[0]["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .unwrap();
     let all_fixed = apply_edits(MANIFEST, edits);
     client.change_all(URI, 8, &all_fixed).await;
-    assert_eq!(client.diagnostics(URI, 8).await, Vec::<Value>::new(), "{all_fixed}");
-    assert!(all_fixed.contains("\"com.example\",\n        \"jp.keijiro\""), "{all_fixed}");
+    assert_eq!(
+        client.diagnostics(URI, 8).await,
+        Vec::<Value>::new(),
+        "{all_fixed}"
+    );
+    assert!(
+        all_fixed.contains("\"com.example\",\n        \"jp.keijiro\""),
+        "{all_fixed}"
+    );
 }
 
 #[tokio::test]
@@ -192,7 +259,9 @@ async fn fix_all_without_document_changes_uses_changes() {
                    "context": {"diagnostics": [], "only": ["source"]}}),
         )
         .await;
-    let edits = actions[0]["edit"]["changes"][URI].as_array().expect("changes");
+    let edits = actions[0]["edit"]["changes"][URI]
+        .as_array()
+        .expect("changes");
     let fixed = apply_edits(MANIFEST, edits);
     assert!(!fixed.contains("\"com.example.tools\",\n"), "{fixed}");
 }
@@ -208,7 +277,10 @@ async fn definition_goes_to_the_winning_scope() {
         )
         .await;
     assert_eq!(location["uri"], URI);
-    assert_eq!(location["range"]["start"], find(MANIFEST, "\"jp.keijiro\"", 0, 0));
+    assert_eq!(
+        location["range"]["start"],
+        find(MANIFEST, "\"jp.keijiro\"", 0, 0)
+    );
     let none = client
         .request(
             "textDocument/definition",
@@ -224,13 +296,23 @@ async fn inlay_hints_name_the_registry() {
     client.open(URI, 1, MANIFEST).await;
     let whole = json!({"start": pos(0, 0), "end": pos(99, 0)});
     let hints = client
-        .request("textDocument/inlayHint", json!({"textDocument": td(URI), "range": whole}))
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(URI), "range": whole}),
+        )
         .await;
-    let labels: Vec<&str> = hints.as_array().unwrap().iter().map(|h| h["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
     assert_eq!(labels, ["→ OpenUPM", "→ Unity", "→ OpenUPM"]);
     assert_eq!(hints[0]["position"], find(MANIFEST, "\"1.2.0\"", 0, 7));
     // A range that holds only the second dependency.
-    let line = find(MANIFEST, "com.unity.ugui", 0, 0)["line"].as_u64().unwrap() as u32;
+    let line = find(MANIFEST, "com.unity.ugui", 0, 0)["line"]
+        .as_u64()
+        .unwrap() as u32;
     let hints = client
         .request(
             "textDocument/inlayHint",
@@ -242,7 +324,10 @@ async fn inlay_hints_name_the_registry() {
     let mut quiet = inproc::with_options(json!({"online": false, "inlayHints": false})).await;
     quiet.open(URI, 1, MANIFEST).await;
     let hints = quiet
-        .request("textDocument/inlayHint", json!({"textDocument": td(URI), "range": whole}))
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(URI), "range": whole}),
+        )
         .await;
     assert_eq!(hints, json!([]));
 }
@@ -257,19 +342,33 @@ async fn completion_of_keys_values_and_scopes() {
     let complete = |position: Value| json!({"textDocument": td(URI), "position": position});
     // Inside `"scopes": [""]`.
     let items = client
-        .request("textDocument/completion", complete(find(text, "[\"\"]", 0, 2)))
+        .request(
+            "textDocument/completion",
+            complete(find(text, "[\"\"]", 0, 2)),
+        )
         .await;
     let items = items.as_array().unwrap();
     assert_eq!(items[0]["label"], "com.acme", "{items:?}");
     let edit = &items[0]["textEdit"];
-    let fixed = apply_edits(text, &[edit.clone()]);
+    let fixed = apply_edits(text, std::slice::from_ref(edit));
     assert!(fixed.contains("\"scopes\": [\"com.acme\"]"), "{fixed}");
 
     let items = client
-        .request("textDocument/completion", complete(find(text, "\"\",\n", 0, 1)))
+        .request(
+            "textDocument/completion",
+            complete(find(text, "\"\",\n", 0, 1)),
+        )
         .await;
-    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert_eq!(labels, ["lowest", "highestPatch", "highestMinor", "highest"]);
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["lowest", "highestPatch", "highestMinor", "highest"]
+    );
 
     // A key typed at the top level (the text is not JSON any more).
     let typing = text.replacen("{\n", "{\n  \"te\n", 1);
@@ -279,7 +378,10 @@ async fn completion_of_keys_values_and_scopes() {
         .await;
     let items = items.as_array().unwrap();
     let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert!(labels.contains(&"testables") && !labels.contains(&"dependencies"), "{labels:?}");
+    assert!(
+        labels.contains(&"testables") && !labels.contains(&"dependencies"),
+        "{labels:?}"
+    );
     let testables = items.iter().find(|i| i["label"] == "testables").unwrap();
     let fixed = apply_edits(&typing, &[testables["textEdit"].clone()]);
     assert!(fixed.starts_with("{\n  \"testables\"\n"), "{fixed}");
@@ -290,9 +392,17 @@ async fn document_symbols_outline_registries_and_dependencies() {
     let mut client = inproc::offline().await;
     client.open(URI, 1, MANIFEST).await;
     let symbols = client
-        .request("textDocument/documentSymbol", json!({"textDocument": td(URI)}))
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": td(URI)}),
+        )
         .await;
-    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["dependencies", "scopedRegistries"]);
     let deps = symbols[0]["children"].as_array().unwrap();
     assert_eq!(deps.len(), 3);
@@ -300,8 +410,21 @@ async fn document_symbols_outline_registries_and_dependencies() {
     assert_eq!(deps[0]["detail"], "1.2.0");
     let registry = &symbols[1]["children"][0];
     assert_eq!(registry["name"], "OpenUPM");
-    let scopes: Vec<&str> = registry["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(scopes, ["com.example", "com.example.tools", "com.example", "jp.keijiro"]);
+    let scopes: Vec<&str> = registry["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            "com.example",
+            "com.example.tools",
+            "com.example",
+            "jp.keijiro"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -317,7 +440,11 @@ async fn a_burst_of_changes_ends_with_the_diagnostics_of_the_final_text() {
         let at = utf16_at(&text, anchor + i);
         text.insert(anchor + i, ch);
         client
-            .change(URI, 2 + i as i64, json!([{ "range": {"start": at, "end": at}, "text": ch.to_string() }]))
+            .change(
+                URI,
+                2 + i as i64,
+                json!([{ "range": {"start": at, "end": at}, "text": ch.to_string() }]),
+            )
             .await;
         sent += 1;
     }
@@ -326,7 +453,11 @@ async fn a_burst_of_changes_ends_with_the_diagnostics_of_the_final_text() {
         let at = utf16_at(&text, 1);
         text.insert(1, ' ');
         client
-            .change(URI, 2 + sent, json!([{ "range": {"start": at, "end": at}, "text": " " }]))
+            .change(
+                URI,
+                2 + sent,
+                json!([{ "range": {"start": at, "end": at}, "text": " " }]),
+            )
             .await;
         sent += 1;
     }
@@ -342,7 +473,10 @@ async fn a_burst_of_changes_ends_with_the_diagnostics_of_the_final_text() {
             break params;
         }
     };
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "versions out of order: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "versions out of order: {seen:?}"
+    );
 
     // The same text opened fresh gives the same diagnostics.
     let other = "file:///other/Packages/manifest.json";
@@ -352,8 +486,16 @@ async fn a_burst_of_changes_ends_with_the_diagnostics_of_the_final_text() {
         last["diagnostics"].to_string(),
         Value::from(fresh.clone()).to_string().replace(other, URI)
     );
-    assert!(codes(&fresh).contains(&"glob-scope".to_string()), "{:?}", codes(&fresh));
-    assert!(codes(&fresh).contains(&"npm-scope-notation".to_string()), "{:?}", codes(&fresh));
+    assert!(
+        codes(&fresh).contains(&"glob-scope".to_string()),
+        "{:?}",
+        codes(&fresh)
+    );
+    assert!(
+        codes(&fresh).contains(&"npm-scope-notation".to_string()),
+        "{:?}",
+        codes(&fresh)
+    );
 }
 
 #[tokio::test]
@@ -363,18 +505,35 @@ async fn columns_after_astral_characters_in_each_encoding() {
     let prefix = &text[..start];
     let cases = [
         (json!({}), prefix.encode_utf16().count()),
-        (json!({"general": {"positionEncodings": ["utf-8"]}}), prefix.len()),
-        (json!({"general": {"positionEncodings": ["utf-32"]}}), prefix.chars().count()),
+        (
+            json!({"general": {"positionEncodings": ["utf-8"]}}),
+            prefix.len(),
+        ),
+        (
+            json!({"general": {"positionEncodings": ["utf-32"]}}),
+            prefix.chars().count(),
+        ),
     ];
     for (capabilities, column) in cases {
         let mut client = inproc::start();
-        client.initialize(capabilities.clone(), json!({"online": false})).await;
+        client
+            .initialize(capabilities.clone(), json!({"online": false}))
+            .await;
         client.open(URI, 1, text).await;
         let diagnostics = client.diagnostics(URI, 1).await;
-        let glob = diagnostics.iter().find(|d| d["code"] == "glob-scope").expect("glob-scope");
-        assert_eq!(glob["range"]["start"], pos(0, column as u32), "{capabilities}");
+        let glob = diagnostics
+            .iter()
+            .find(|d| d["code"] == "glob-scope")
+            .expect("glob-scope");
+        assert_eq!(
+            glob["range"]["start"],
+            pos(0, column as u32),
+            "{capabilities}"
+        );
         // Hovering at that column finds the scope.
-        let hover = hover_text(&mut client, URI, pos(0, column as u32 + 1)).await.unwrap();
+        let hover = hover_text(&mut client, URI, pos(0, column as u32 + 1))
+            .await
+            .unwrap();
         assert!(hover.contains("Scope `com.example.*`"), "{hover}");
     }
     assert_ne!(prefix.encode_utf16().count(), prefix.len());
@@ -386,15 +545,23 @@ async fn crlf_text_edits_and_positions() {
     let mut client = inproc::offline().await;
     client.open(URI, 1, &crlf).await;
     let diagnostics = client.diagnostics(URI, 1).await;
-    assert_eq!(diagnostics[1]["range"]["start"], find(MANIFEST, "\"com.example\"", 1, 0));
+    assert_eq!(
+        diagnostics[1]["range"]["start"],
+        find(MANIFEST, "\"com.example\"", 1, 0)
+    );
 
     // Insert a dependency line before `"com.unity.ugui"`; the CRLF of the edited line stays.
-    let line = find(MANIFEST, "com.unity.ugui", 0, 0)["line"].as_u64().unwrap() as u32;
+    let line = find(MANIFEST, "com.unity.ugui", 0, 0)["line"]
+        .as_u64()
+        .unwrap() as u32;
     client
         .change(URI, 2, json!([{ "range": {"start": pos(line, 0), "end": pos(line, 0)}, "text": "    \"com.acme.x\": \"1.0.0\",\r\n" }]))
         .await;
     let diagnostics = client.diagnostics(URI, 2).await;
-    let duplicate = diagnostics.iter().find(|d| d["code"] == "duplicate-scope").unwrap();
+    let duplicate = diagnostics
+        .iter()
+        .find(|d| d["code"] == "duplicate-scope")
+        .unwrap();
     assert_eq!(duplicate["range"]["start"], pos(line + 11, 8));
     let hover = hover_text(&mut client, URI, pos(line, 8)).await.unwrap();
     assert!(hover.contains("com.acme.x"), "{hover}");
@@ -420,17 +587,38 @@ async fn other_json_files_get_nothing() {
     let other = "file:///game/Packages/com.acme.tools/package.json";
     client.open(other, 1, MANIFEST).await;
     client.change_all(other, 2, "{").await;
-    let uri_params = json!({"textDocument": td(other), "position": find(MANIFEST, "com.unity", 0, 0)});
-    assert_eq!(client.request("textDocument/hover", uri_params.clone()).await, Value::Null);
-    assert_eq!(client.request("textDocument/completion", uri_params.clone()).await, Value::Null);
-    assert_eq!(client.request("textDocument/definition", uri_params).await, Value::Null);
+    let uri_params =
+        json!({"textDocument": td(other), "position": find(MANIFEST, "com.unity", 0, 0)});
     assert_eq!(
-        client.request("textDocument/documentSymbol", json!({"textDocument": td(other)})).await,
+        client
+            .request("textDocument/hover", uri_params.clone())
+            .await,
+        Value::Null
+    );
+    assert_eq!(
+        client
+            .request("textDocument/completion", uri_params.clone())
+            .await,
+        Value::Null
+    );
+    assert_eq!(
+        client.request("textDocument/definition", uri_params).await,
+        Value::Null
+    );
+    assert_eq!(
+        client
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": td(other)})
+            )
+            .await,
         Value::Null
     );
     let messages = client.drain(Duration::from_millis(300)).await;
     assert!(
-        !messages.iter().any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        !messages
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
         "{messages:?}"
     );
 }
@@ -441,22 +629,40 @@ async fn invalid_json_keeps_hover_and_definition_from_the_last_parse() {
     client.open(URI, 1, MANIFEST).await;
     client.diagnostics(URI, 1).await;
     // Start typing a new dependency at the top: the text is no longer JSON.
-    let typing = MANIFEST.replacen("\"dependencies\": {\n", "\"dependencies\": {\n    \"com.ac\n", 1);
+    let typing = MANIFEST.replacen(
+        "\"dependencies\": {\n",
+        "\"dependencies\": {\n    \"com.ac\n",
+        1,
+    );
     client.change_all(URI, 2, &typing).await;
     let diagnostics = client.diagnostics(URI, 2).await;
-    assert!(codes(&diagnostics).contains(&"invalid-json".to_string()), "{diagnostics:?}");
+    assert!(
+        codes(&diagnostics).contains(&"invalid-json".to_string()),
+        "{diagnostics:?}"
+    );
 
-    let hover = hover_text(&mut client, URI, find(&typing, "jp.keijiro.klak", 0, 2)).await.unwrap();
-    assert!(hover.contains("jp.keijiro.klak.ndi") && hover.contains("OpenUPM"), "{hover}");
+    let hover = hover_text(&mut client, URI, find(&typing, "jp.keijiro.klak", 0, 2))
+        .await
+        .unwrap();
+    assert!(
+        hover.contains("jp.keijiro.klak.ndi") && hover.contains("OpenUPM"),
+        "{hover}"
+    );
     let location = client
         .request(
             "textDocument/definition",
             json!({"textDocument": td(URI), "position": find(&typing, "klak.ndi", 0, 0)}),
         )
         .await;
-    assert_eq!(location["range"]["start"], find(&typing, "\"jp.keijiro\"", 0, 0));
+    assert_eq!(
+        location["range"]["start"],
+        find(&typing, "\"jp.keijiro\"", 0, 0)
+    );
     // The token being typed was not in the last parse.
-    assert_eq!(hover_text(&mut client, URI, find(&typing, "com.ac\n", 0, 2)).await, None);
+    assert_eq!(
+        hover_text(&mut client, URI, find(&typing, "com.ac\n", 0, 2)).await,
+        None
+    );
 }
 
 #[tokio::test]
@@ -482,12 +688,19 @@ async fn settings_from_initialization_options_and_configuration() {
         }
     };
     assert_eq!(diagnostics.len(), 1);
-    assert!(client.server_requests.contains(&"workspace/configuration".to_string()));
+    assert!(
+        client
+            .server_requests
+            .contains(&"workspace/configuration".to_string())
+    );
 
     // didChangeConfiguration makes the server ask again and re-lint.
     client.configuration = json!({"online": false, "rules": {"duplicate-scope": "hint"}});
     client
-        .notify("workspace/didChangeConfiguration", json!({"settings": null}))
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
         .await;
     let diagnostics = client.diagnostics(URI, 1).await;
     assert_eq!(codes(&diagnostics), ["redundant-scope", "duplicate-scope"]);
@@ -516,19 +729,33 @@ async fn odd_client_input_is_clamped_or_refused_never_fatal() {
     assert!(hover.is_none(), "{hover:?}");
     // An edit whose range runs past the end: clamped to the end.
     client
-        .change(URI, 2, json!([{ "range": {"start": pos(18, 1), "end": pos(500, 7)}, "text": "\n\n" }]))
+        .change(
+            URI,
+            2,
+            json!([{ "range": {"start": pos(18, 1), "end": pos(500, 7)}, "text": "\n\n" }]),
+        )
         .await;
     client.diagnostics(URI, 2).await;
     // A reversed range.
     client
-        .change(URI, 3, json!([{ "range": {"start": pos(0, 1), "end": pos(0, 0)}, "text": "" }]))
+        .change(
+            URI,
+            3,
+            json!([{ "range": {"start": pos(0, 1), "end": pos(0, 0)}, "text": "" }]),
+        )
         .await;
     client.diagnostics(URI, 3).await;
     // Unknown documents, malformed parameters, an unknown method.
     client
-        .change("file:///nowhere/Packages/manifest.json", 5, json!([{ "text": "{}" }]))
+        .change(
+            "file:///nowhere/Packages/manifest.json",
+            5,
+            json!([{ "text": "{}" }]),
+        )
         .await;
-    let bad = client.request_raw("textDocument/hover", json!({"nonsense": true})).await;
+    let bad = client
+        .request_raw("textDocument/hover", json!({"nonsense": true}))
+        .await;
     assert!(bad.get("error").is_some(), "{bad}");
     let unknown = client.request_raw("manifestLint/unknown", json!({})).await;
     assert!(unknown.get("error").is_some(), "{unknown}");

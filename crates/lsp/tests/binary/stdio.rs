@@ -62,7 +62,10 @@ async fn exit_status(child: &mut Child) -> std::process::ExitStatus {
 async fn a_stdio_session_ends_with_status_zero() {
     let (mut client, mut child) = spawn();
     let result = client
-        .initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}), json!({"online": false}))
+        .initialize(
+            json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+            json!({"online": false}),
+        )
         .await;
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
     client.open(URI, 1, MANIFEST).await;
@@ -74,7 +77,13 @@ async fn a_stdio_session_ends_with_status_zero() {
             json!({"textDocument": {"uri": URI}, "position": find(MANIFEST, "klak", 0, 0)}),
         )
         .await;
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("jp.keijiro"), "{hover}");
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("jp.keijiro"),
+        "{hover}"
+    );
     client.change_all(URI, 2, "{}").await;
     assert_eq!(client.diagnostics(URI, 2).await, Vec::<Value>::new());
     client.shutdown_and_exit().await;
@@ -120,7 +129,10 @@ fn neovim_shows_diagnostics_and_hover() {
     let manifest = packages.join("manifest.json");
     std::fs::write(&manifest, MANIFEST).unwrap();
     let out = dir.path().join("results.json");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/lsp/tests/binary/neovim.lua");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/lsp/tests/binary/neovim.lua"
+    );
     let mut child = std::process::Command::new("nvim")
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {script}"))
@@ -146,18 +158,25 @@ fn neovim_shows_diagnostics_and_hover() {
         std::thread::sleep(Duration::from_millis(50));
     };
     let results: Value = serde_json::from_str(
-        &std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no results from nvim ({status}): {e}")),
+        &std::fs::read_to_string(&out)
+            .unwrap_or_else(|e| panic!("no results from nvim ({status}): {e}")),
     )
     .unwrap();
     assert!(status.success(), "nvim: {status}; {results}");
     assert!(results.get("error").is_none(), "{results}");
     let diagnostics = results["diagnostics"].as_array().unwrap();
-    let got: Vec<&str> = diagnostics.iter().map(|d| d["code"].as_str().unwrap_or("?")).collect();
+    let got: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("?"))
+        .collect();
     assert_eq!(got, ["redundant-scope", "duplicate-scope"], "{results}");
     assert_eq!(diagnostics[1]["lnum"], 13, "{results}");
     assert_eq!(diagnostics[1]["source"], "manifest-lint", "{results}");
     let hover = results["hover"].as_str().unwrap_or_default();
-    assert!(hover.contains("**OpenUPM**") && hover.contains("names this package exactly"), "{results}");
+    assert!(
+        hover.contains("**OpenUPM**") && hover.contains("names this package exactly"),
+        "{results}"
+    );
     let after: Vec<&str> = results["after_edit"]
         .as_array()
         .unwrap()
@@ -165,5 +184,9 @@ fn neovim_shows_diagnostics_and_hover() {
         .map(|d| d["code"].as_str().unwrap_or("?"))
         .collect();
     assert_eq!(after, ["redundant-scope"], "{results}");
-    assert_eq!(results["steps"].as_array().unwrap().last().unwrap(), "stopped", "{results}");
+    assert_eq!(
+        results["steps"].as_array().unwrap().last().unwrap(),
+        "stopped",
+        "{results}"
+    );
 }

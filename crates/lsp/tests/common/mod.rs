@@ -79,7 +79,10 @@ impl TestClient {
         let body = serde_json::to_vec(&message).unwrap();
         let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         framed.extend(body);
-        self.writer.write_all(&framed).await.expect("write to server");
+        self.writer
+            .write_all(&framed)
+            .await
+            .expect("write to server");
         self.writer.flush().await.expect("flush to server");
     }
 
@@ -136,7 +139,10 @@ impl TestClient {
         let method = request["method"].as_str().unwrap_or_default().to_string();
         let result = match method.as_str() {
             "workspace/configuration" => {
-                let items = request["params"]["items"].as_array().cloned().unwrap_or_default();
+                let items = request["params"]["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 Value::Array(items.iter().map(|_| self.configuration.clone()).collect())
             }
             _ => Value::Null,
@@ -188,7 +194,10 @@ impl TestClient {
                 p["uri"] == uri && p["version"] == json!(version)
             })
             .await;
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `initialize` (with the given capabilities and initialization options) then `initialized`;
@@ -264,7 +273,9 @@ pub fn apply_edits(text: &str, edits: &[Value]) -> String {
         let character = p["character"].as_u64().unwrap() as usize;
         let mut start = 0;
         for _ in 0..line {
-            start += text[start..].find('\n').map_or(text.len() - start, |i| i + 1);
+            start += text[start..]
+                .find('\n')
+                .map_or(text.len() - start, |i| i + 1);
         }
         let mut units = 0;
         for (i, ch) in text[start..].char_indices() {
