@@ -8,6 +8,8 @@ use std::time::Instant;
 use manifest_lint_core::facts::ProbeTarget;
 use manifest_lint_core::{Analysis, Encoding, LineIndex, LintOptions, OnlineFacts, Position, Span};
 use ropey::Rope;
+
+use crate::project::ProjectFiles;
 use tower_lsp_server::ls_types::{self as lsp, TextDocumentContentChangeEvent};
 
 /// A text with its line index and analysis. Immutable once built.
@@ -77,6 +79,8 @@ pub struct Document {
     pub facts_generation: u64,
     /// The last probe started: its targets, and when.
     pub last_probe: Option<(Vec<ProbeTarget>, Instant)>,
+    /// The lock file and project configuration beside the manifest.
+    pub project: ProjectFiles,
 }
 
 impl Document {
@@ -91,6 +95,7 @@ impl Document {
             facts: None,
             facts_generation: 0,
             last_probe: None,
+            project: ProjectFiles::default(),
         };
         doc.replace_current(Snapshot::new(text, options));
         doc

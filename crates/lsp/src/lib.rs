@@ -28,9 +28,11 @@ mod document;
 mod hover;
 mod lookup;
 mod navigation;
+mod project;
 pub mod settings;
 
 use document::Document;
+use project::ProjectFiles;
 use settings::{Partial, Settings};
 
 /// How long the server waits for the client to answer `workspace/configuration`.
@@ -91,6 +93,7 @@ struct ClientFlags {
     register_configuration: bool,
     document_changes: bool,
     inlay_hint_refresh: bool,
+    register_watched_files: bool,
 }
 
 struct State {
@@ -131,10 +134,19 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn lint_options<'a>(settings: &Settings, facts: Option<&'a OnlineFacts>) -> LintOptions<'a> {
+/// The core's options for a document: the editor's rule levels over the project's
+/// `manifest-lint.toml`, the lock file, and the facts when online checks are on.
+fn lint_options<'a>(
+    settings: &Settings,
+    facts: Option<&'a OnlineFacts>,
+    project: &'a ProjectFiles,
+) -> LintOptions<'a> {
+    let mut levels = project.levels.clone();
+    levels.extend(settings.rules.iter().map(|(k, v)| (k.clone(), *v)));
     LintOptions {
         facts: facts.filter(|_| settings.online),
-        levels: settings.rules.clone(),
+        levels,
+        lock: project.lock.as_deref(),
         ..LintOptions::default()
     }
 }
@@ -247,6 +259,34 @@ impl Shared {
         }
     }
 
+    fn project_warnings(&self, warnings: &[String]) {
+        for w in warnings {
+            self.log(MessageType::WARNING, w.clone());
+        }
+    }
+
+    /// Reads the project files of `uris` again; re-lints and publishes those that changed.
+    fn reload_project(&self, st: &mut State, uris: &[Uri]) {
+        for uri in uris {
+            let Some(doc) = st.docs.get_mut(uri) else {
+                continue;
+            };
+            let mut warnings = Vec::new();
+            let project = ProjectFiles::load(uri, &mut warnings);
+            self.project_warnings(&warnings);
+            if project == doc.project {
+                continue;
+            }
+            doc.project = project;
+            let snapshot = document::Snapshot::new(
+                doc.current.text.clone(),
+                &lint_options(&st.settings, doc.facts.as_ref(), &doc.project),
+            );
+            doc.replace_current(snapshot);
+            self.publish(st, uri);
+        }
+    }
+
     fn settings_warnings(&self, warnings: &[String]) {
         for w in warnings {
             self.log(MessageType::WARNING, format!("settings: {w}"));
@@ -285,7 +325,7 @@ impl Shared {
         let uris: Vec<Uri> = st.docs.keys().cloned().collect();
         for uri in uris {
             if let Some(doc) = st.docs.get_mut(&uri) {
-                let options = lint_options(&st.settings, doc.facts.as_ref());
+                let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
                 let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
                 doc.replace_current(snapshot);
             }
@@ -382,7 +422,7 @@ impl Shared {
         if !st.settings.online {
             return;
         }
-        let options = lint_options(&st.settings, doc.facts.as_ref());
+        let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
         let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
         let changed = snapshot.analysis.diagnostics != doc.current.analysis.diagnostics;
         doc.replace_current(snapshot);
@@ -467,6 +507,10 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.inlay_hint.as_ref())
                 .and_then(|h| h.refresh_support)
                 == Some(true),
+            register_watched_files: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                == Some(true),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -490,6 +534,8 @@ impl LanguageServer for Backend {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        // On save the lock file and manifest-lint.toml are read again.
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..Default::default()
                     },
                 )),
@@ -523,17 +569,40 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let flags = lock(&self.shared.state).flags;
+        let mut registrations = Vec::new();
         if flags.register_configuration {
+            registrations.push(Registration {
+                id: "manifest-lint-configuration".to_string(),
+                method: "workspace/didChangeConfiguration".to_string(),
+                register_options: None,
+            });
+        }
+        if flags.register_watched_files {
+            let watchers: Vec<_> = [
+                format!("**/Packages/{}", project::LOCK_FILE),
+                format!("**/{}", manifest_lint_core::config::CONFIG_FILE_NAME),
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob),
+                kind: None,
+            })
+            .collect();
+            registrations.push(Registration {
+                id: "manifest-lint-files".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            });
+        }
+        if !registrations.is_empty() {
             let client = self.client.clone();
             tokio::spawn(async move {
-                let registration = Registration {
-                    id: "manifest-lint-configuration".to_string(),
-                    method: "workspace/didChangeConfiguration".to_string(),
-                    register_options: None,
-                };
                 let _ = tokio::time::timeout(
                     CONFIGURATION_TIMEOUT,
-                    client.register_capability(vec![registration]),
+                    client.register_capability(registrations),
                 )
                 .await;
             });
@@ -554,8 +623,12 @@ impl LanguageServer for Backend {
         let mut st = lock(&self.shared.state);
         let st = &mut *st;
         st.next_doc_id += 1;
-        let options = lint_options(&st.settings, None);
-        let document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
+        let mut warnings = Vec::new();
+        let project = ProjectFiles::load(&doc.uri, &mut warnings);
+        self.shared.project_warnings(&warnings);
+        let options = lint_options(&st.settings, None, &project);
+        let mut document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
+        document.project = project;
         st.docs.insert(doc.uri.clone(), document);
         self.shared.publish(st, &doc.uri);
         self.shared.maybe_probe(st, &doc.uri);
@@ -571,10 +644,26 @@ impl LanguageServer for Backend {
         };
         doc.apply_changes(&params.content_changes, encoding);
         doc.version = params.text_document.version;
-        let snapshot = doc.relint(&lint_options(&st.settings, doc.facts.as_ref()));
+        let snapshot = doc.relint(&lint_options(
+            &st.settings,
+            doc.facts.as_ref(),
+            &doc.project,
+        ));
         doc.replace_current(snapshot);
         self.shared.publish(st, &uri);
         self.shared.maybe_probe(st, &uri);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let mut st = lock(&self.shared.state);
+        self.shared
+            .reload_project(&mut st, &[params.text_document.uri]);
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        let mut st = lock(&self.shared.state);
+        let uris: Vec<Uri> = st.docs.keys().cloned().collect();
+        self.shared.reload_project(&mut st, &uris);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -704,7 +793,7 @@ impl LanguageServer for Backend {
             ));
         }
         if actions::wants(only, actions::FIX_ALL_KIND) {
-            let options = lint_options(&st.settings, doc.facts.as_ref());
+            let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
             out.extend(actions::fix_all(
                 &doc.current,
                 &options,

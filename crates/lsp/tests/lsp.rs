@@ -776,3 +776,77 @@ async fn shutdown_then_exit_ends_the_server() {
         .unwrap();
     assert!(clean);
 }
+
+#[tokio::test]
+async fn the_lock_file_and_project_configuration_beside_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let game = dir.path().join("Game");
+    let packages = game.join("Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    std::fs::create_dir_all(game.join(".git")).unwrap();
+    let manifest = r#"{
+  "dependencies": { "com.example.tools": "1.2.0" },
+  "scopedRegistries": [
+    { "name": "Example", "url": "https://npm.example.com", "scopes": ["com.example", "com.example.tools"] }
+  ]
+}
+"#;
+    let lock = |url: &str| {
+        json!({"dependencies": {"com.example.tools": {
+            "version": "1.2.0", "depth": 0, "source": "registry", "dependencies": {}, "url": url}}})
+        .to_string()
+    };
+    std::fs::write(packages.join("manifest.json"), manifest).unwrap();
+    std::fs::write(
+        packages.join("packages-lock.json"),
+        lock("https://old.example.com"),
+    )
+    .unwrap();
+    std::fs::write(
+        game.join("manifest-lint.toml"),
+        "[rules]\nredundant-scope = \"off\"\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}", packages.join("manifest.json").display());
+
+    // The project's configuration turns redundant-scope off; the lock is stale.
+    let mut client = inproc::offline().await;
+    client.open(&uri, 1, manifest).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 1).await), ["stale-lock"]);
+
+    // The editor's rule levels win over the project's.
+    let mut editor =
+        inproc::with_options(json!({"online": false, "rules": {"redundant-scope": "warning"}}))
+            .await;
+    editor.open(&uri, 1, manifest).await;
+    let mut got = codes(&editor.diagnostics(&uri, 1).await);
+    got.sort();
+    assert_eq!(got, ["redundant-scope", "stale-lock"]);
+
+    // Unity re-resolved: the lock changes on disk and the client says so.
+    std::fs::write(
+        packages.join("packages-lock.json"),
+        lock("https://npm.example.com"),
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": format!("file://{}", packages.join("packages-lock.json").display()), "type": 2}]}),
+        )
+        .await;
+    assert_eq!(client.diagnostics(&uri, 1).await, Vec::<Value>::new());
+
+    // Saving the manifest reads the configuration again.
+    std::fs::write(game.join("manifest-lint.toml"), "[rules]\n").unwrap();
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(
+        codes(&client.diagnostics(&uri, 1).await),
+        ["redundant-scope"]
+    );
+}

@@ -1,0 +1,91 @@
+//! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
+//! `stale-lock` rule) and the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI).
+//! Read when the document opens, when it is saved, and when the client reports that one of those
+//! files changed; never on a keystroke.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use manifest_lint_core::RuleLevel;
+use manifest_lint_core::config::{find_config, parse_config};
+use tower_lsp_server::ls_types::Uri;
+
+/// Largest lock file read (Unity's are tens of kilobytes).
+const MAX_LOCK_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The lock file's name, beside the manifest.
+pub const LOCK_FILE: &str = "packages-lock.json";
+
+/// Files beside (or above) one manifest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectFiles {
+    /// The text of `packages-lock.json` beside the manifest.
+    pub lock: Option<String>,
+    /// The `[rules]` of the `manifest-lint.toml` that applies.
+    pub levels: HashMap<String, RuleLevel>,
+    /// That file, when there is one.
+    pub config: Option<PathBuf>,
+}
+
+/// The manifest's path on disk, for `file:` URIs.
+pub fn manifest_path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+impl ProjectFiles {
+    /// Reads the files for the manifest at `uri`; problems are described in `warnings`.
+    pub fn load(uri: &Uri, warnings: &mut Vec<String>) -> ProjectFiles {
+        let Some(manifest) = manifest_path(uri) else {
+            return ProjectFiles::default();
+        };
+        let Some(dir) = manifest.parent() else {
+            return ProjectFiles::default();
+        };
+        let mut files = ProjectFiles {
+            lock: read_lock(&dir.join(LOCK_FILE), warnings),
+            ..ProjectFiles::default()
+        };
+        if let Some(path) = find_config(dir, |p| p.exists()) {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => match parse_config(&text) {
+                    Ok(config) => files.levels = config.levels(),
+                    Err(e) => warnings.push(format!(
+                        "invalid configuration `{}`: {e}; its rules are ignored",
+                        path.display()
+                    )),
+                },
+                Err(e) => warnings.push(format!(
+                    "cannot read the configuration `{}`: {e}",
+                    path.display()
+                )),
+            }
+            files.config = Some(path);
+        }
+        files
+    }
+}
+
+fn read_lock(path: &Path, warnings: &mut Vec<String>) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    if meta.len() > MAX_LOCK_BYTES {
+        warnings.push(format!(
+            "`{}` is larger than {} MiB; the lock checks are skipped",
+            path.display(),
+            MAX_LOCK_BYTES / 1024 / 1024
+        ));
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => {
+            warnings.push(format!("cannot read `{}`: {e}", path.display()));
+            None
+        }
+    }
+}
