@@ -136,6 +136,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The core's options for a document: the editor's rule levels over the project's
 /// `manifest-lint.toml`, the lock file, and the facts when online checks are on.
+// The struct update keeps this compiling when the core adds an option (with its default).
+#[allow(clippy::needless_update)]
 fn lint_options<'a>(
     settings: &Settings,
     facts: Option<&'a OnlineFacts>,
