@@ -1,14 +1,26 @@
 //! `manifest-lint check`.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use manifest_lint_core::{Analysis, LintOptions, Severity, lint_bytes};
+use manifest_lint_core::fix::{FixOptions, fix_all};
+use manifest_lint_core::{
+    Analysis, LintOptions, Manifest, Resolver, Severity, lint_bytes, lint_package_json,
+};
 
-use crate::render::{self, FileReport};
+use crate::config::Configs;
+use crate::fixing;
+use crate::render::{self, ArtifactPaths, FileKind, FileReport};
 use crate::{CheckArgs, ColorWhen, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Format, locate};
 
+/// The lock file Unity writes beside the manifest.
+const LOCK_FILE_NAME: &str = "packages-lock.json";
+
 pub(crate) fn run(args: &CheckArgs) -> u8 {
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        crate::error("--unsafe-fixes applies only with --fix or --diff");
+        return EXIT_USAGE;
+    }
     let mut io_failed = false;
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         match locate::find_upwards() {
@@ -32,7 +44,16 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             .collect()
     };
 
-    let options = LintOptions::default();
+    let mut configs = Configs::new(args.config.clone(), args.no_config, args.rules.clone());
+    let fixing = args.fix || args.diff;
+    let fix_options = FixOptions {
+        unsafe_fixes: args.unsafe_fixes,
+        ..Default::default()
+    };
+    // What --fix and --diff say about each file, printed before the report.
+    let mut fix_lines: Vec<String> = Vec::new();
+    let mut diffs = String::new();
+    let mut would_fix = 0;
     let mut reports = Vec::new();
     for path in paths {
         let bytes = match locate::read(&path) {
@@ -43,15 +64,96 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 continue;
             }
         };
-        let (text, analysis) = lint_bytes(&bytes, &options);
-        reports.push(FileReport {
-            path: path.display().to_string(),
-            text: text.into_owned(),
-            analysis,
-        });
+        let settings = match configs.for_manifest(&path) {
+            Ok(settings) => settings,
+            Err(message) => {
+                crate::error(message);
+                return EXIT_USAGE;
+            }
+        };
+        let lock = match read_lock(&path) {
+            Ok(lock) => lock,
+            Err(message) => {
+                crate::error(message);
+                io_failed = true;
+                None
+            }
+        };
+        let options = LintOptions {
+            levels: settings.levels,
+            lock: lock.as_deref(),
+            ..Default::default()
+        };
+        let shown = path.display().to_string();
+        let (text, analysis) = match std::str::from_utf8(&bytes) {
+            Ok(text) if fixing => {
+                let outcome = fix_all(text, &options, &fix_options);
+                if outcome.changed() {
+                    let counts = fixing::by_rule(&outcome.applied);
+                    let n = fixing::fixes(outcome.total());
+                    if args.diff {
+                        would_fix += outcome.total();
+                        let secrets = secret_strings(text, &outcome.analysis, &outcome.text);
+                        diffs.push_str(&mask(
+                            &fixing::unified_diff(&shown, text, &outcome.text),
+                            &secrets,
+                        ));
+                        fix_lines.push(format!("Would apply {n} to {shown} ({counts})."));
+                    } else {
+                        match fixing::write_atomically(&path, &outcome.text) {
+                            Ok(()) => fix_lines.push(format!("Applied {n} to {shown} ({counts}).")),
+                            Err(message) => {
+                                crate::error(message);
+                                io_failed = true;
+                                let analysis = manifest_lint_core::lint(text, &options);
+                                reports.push(report(shown, text.to_string(), analysis));
+                                continue;
+                            }
+                        }
+                    }
+                }
+                (outcome.text, outcome.analysis)
+            }
+            Err(_) if fixing => {
+                crate::error(format!("not fixing `{shown}`: it is not UTF-8"));
+                let (text, analysis) = lint_bytes(&bytes, &options);
+                (text.into_owned(), analysis)
+            }
+            _ => {
+                let (text, analysis) = lint_bytes(&bytes, &options);
+                (text.into_owned(), analysis)
+            }
+        };
+        reports.push(report(shown, text, analysis));
+        reports.extend(embedded_package_reports(&path, &options));
     }
 
     let stdout = std::io::stdout();
+    if args.diff {
+        let mut out = stdout.lock();
+        let written = out.write_all(diffs.as_bytes()).and_then(|()| out.flush());
+        if let Err(err) = written {
+            if err.kind() != std::io::ErrorKind::BrokenPipe {
+                crate::error(format!("cannot write the diff: {err}"));
+            }
+            return EXIT_USAGE;
+        }
+        let mut err = std::io::stderr().lock();
+        for line in &fix_lines {
+            let _ = writeln!(err, "{line}");
+        }
+        if would_fix == 0 {
+            let _ = writeln!(err, "No fixes to apply.");
+        }
+        return if io_failed {
+            EXIT_USAGE
+        } else if would_fix > 0 {
+            EXIT_PROBLEMS
+        } else {
+            EXIT_OK
+        };
+    }
+
     let result = match args.format {
         Format::Human => {
             let color = match args.color {
@@ -62,9 +164,30 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            render::human(&mut stdout.lock(), &reports, color)
+            let mut out = stdout.lock();
+            fix_lines
+                .iter()
+                .try_for_each(|line| writeln!(out, "{line}"))
+                .and_then(|()| render::human(&mut out, &reports, color))
         }
-        Format::Json => render::json(&mut stdout.lock(), &reports),
+        format => {
+            let mut err = std::io::stderr().lock();
+            for line in &fix_lines {
+                let _ = writeln!(err, "{line}");
+            }
+            let mut out = stdout.lock();
+            match format {
+                Format::Json => render::json(&mut out, &reports),
+                Format::Jsonl => render::jsonl(&mut out, &reports),
+                Format::Sarif => {
+                    render::sarif(&mut out, &reports, &ArtifactPaths::from_current_dir())
+                }
+                Format::Github => {
+                    render::github(&mut out, &reports, &ArtifactPaths::from_current_dir())
+                }
+                Format::Human => unreachable!(),
+            }
+        }
     };
     if let Err(err) = result {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
@@ -76,6 +199,109 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         return EXIT_USAGE;
     }
     exit_status(reports.iter().map(|r| &r.analysis), args.deny_warnings)
+}
+
+fn report(path: String, text: String, analysis: Analysis) -> FileReport {
+    FileReport {
+        path,
+        text,
+        analysis,
+        kind: FileKind::Manifest,
+    }
+}
+
+/// The text of `packages-lock.json` beside a manifest named `manifest.json`, if there is one.
+fn read_lock(manifest: &Path) -> Result<Option<String>, String> {
+    if manifest.file_name().is_none_or(|n| n != "manifest.json") {
+        return Ok(None);
+    }
+    let lock = manifest.with_file_name(LOCK_FILE_NAME);
+    if !lock.is_file() {
+        return Ok(None);
+    }
+    let bytes = locate::read(&lock)?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Reports for the embedded packages beside a manifest named `manifest.json`
+/// (`Packages/<name>/package.json`) that have findings, in name order.
+fn embedded_package_reports(manifest: &Path, options: &LintOptions<'_>) -> Vec<FileReport> {
+    if manifest.file_name().is_none_or(|n| n != "manifest.json") {
+        return Vec::new();
+    }
+    let Some(folder) = manifest.parent() else {
+        return Vec::new();
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut packages: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("package.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    packages.sort();
+    packages
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = locate::read(&path).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            let diagnostics = lint_package_json(&text, options);
+            if diagnostics.is_empty() {
+                return None;
+            }
+            let shown = manifest
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(path.strip_prefix(folder).unwrap_or(&path));
+            Some(FileReport {
+                path: shown.display().to_string(),
+                text,
+                analysis: Analysis {
+                    manifest: Manifest::default(),
+                    resolver: Resolver::default(),
+                    diagnostics,
+                    parsed: true,
+                    secrets: Vec::new(),
+                },
+                kind: FileKind::PackageJson,
+            })
+        })
+        .collect()
+}
+
+/// The credentials inside URLs of either text, longest first, for masking a diff.
+fn secret_strings(before: &str, after_analysis: &Analysis, after: &str) -> Vec<String> {
+    let before_analysis = manifest_lint_core::lint(before, &LintOptions::default());
+    let mut secrets: Vec<String> = before_analysis
+        .secrets
+        .iter()
+        .filter_map(|s| before.get(s.range()))
+        .chain(
+            after_analysis
+                .secrets
+                .iter()
+                .filter_map(|s| after.get(s.range())),
+        )
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.dedup();
+    secrets
+}
+
+fn mask(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets {
+        out = out.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
+    }
+    out
 }
 
 fn exit_status<'a>(analyses: impl Iterator<Item = &'a Analysis>, deny_warnings: bool) -> u8 {

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod check;
+mod config;
+mod fixing;
 mod locate;
 mod render;
 mod resolve;
@@ -43,7 +45,7 @@ struct Cli {
 enum Command {
     /// Lint manifests and report problems (exit 0: no error; 1: errors found; 2: usage or I/O error).
     #[command(
-        after_help = "Examples:\n  manifest-lint check\n  manifest-lint check MyGame OtherGame/Packages/manifest.json\n  manifest-lint check --format json --deny-warnings"
+        after_help = "Examples:\n  manifest-lint check\n  manifest-lint check MyGame OtherGame/Packages/manifest.json\n  manifest-lint check --format json --deny-warnings\n  manifest-lint check --format sarif > manifest-lint.sarif\n  manifest-lint check --fix\n  manifest-lint check --diff --unsafe-fixes\n  manifest-lint check --rule unscoped-dependency=off"
     )]
     Check(CheckArgs),
     /// Show which registry each package resolves to, and why.
@@ -79,6 +81,26 @@ pub(crate) struct CheckArgs {
     /// When to use colour in human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+    /// Apply the safe fixes to the files, then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (they may change what the manifest means).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there is any).
+    #[arg(long, conflicts_with = "format")]
+    diff: bool,
+    /// The configuration file (default: manifest-lint.toml found from each manifest's folder up
+    /// to the repository root).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<std::path::PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// Set a rule's level, over the configuration: `--rule glob-scope=warning`,
+    /// `--rule unscoped-dependency=off` (levels: error, warning, info, hint, off). Repeatable.
+    #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = config::parse_rule_arg)]
+    rules: Vec<(String, manifest_lint_core::RuleLevel)>,
 }
 
 #[derive(Args, Debug)]
@@ -96,7 +118,14 @@ pub(crate) struct ResolveArgs {
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     Human,
+    /// One JSON document.
     Json,
+    /// One JSON object per diagnostic and line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +173,7 @@ pub fn render_plain(path: &str, text: &str, analysis: manifest_lint_core::Analys
         path: path.to_string(),
         text: text.to_string(),
         analysis,
+        kind: render::FileKind::Manifest,
     }];
     let mut out = Vec::new();
     render::human(&mut out, &reports, false).expect("writing to memory");

@@ -4,8 +4,34 @@
 //! raise no error at all); every offered fix must apply cleanly, keep strict JSON strict, and make
 //! at least one diagnostic of its rule go away. The rendered diagnostics and each fix's effect are
 //! snapshotted.
+//!
+//! A `<name>.lock.json` beside a fixture is passed as its `packages-lock.json` (and is not a
+//! fixture itself). Fixtures of `ignored-scoped-registries` are embedded packages' `package.json`
+//! files, linted as such.
 
-use manifest_lint_core::{LintOptions, Severity, lint_bytes};
+use manifest_lint_core::{Analysis, LintOptions, Severity, lint_bytes, lint_package_json};
+
+/// Rules whose fixtures are `package.json` files rather than manifests.
+const PACKAGE_JSON_RULES: &[&str] = &["ignored-scoped-registries"];
+
+fn lint_fixture<'t>(
+    rule: &str,
+    bytes: &'t [u8],
+    options: &LintOptions<'_>,
+) -> (std::borrow::Cow<'t, str>, Analysis) {
+    if !PACKAGE_JSON_RULES.contains(&rule) {
+        return lint_bytes(bytes, options);
+    }
+    let text = std::str::from_utf8(bytes).expect("package.json fixtures are UTF-8");
+    let analysis = Analysis {
+        manifest: Default::default(),
+        resolver: Default::default(),
+        diagnostics: lint_package_json(text, options),
+        parsed: true,
+        secrets: Vec::new(),
+    };
+    (std::borrow::Cow::Borrowed(text), analysis)
+}
 
 fn changed_lines(before: &str, after: &str) -> String {
     let a: Vec<&str> = before.lines().collect();
@@ -38,13 +64,20 @@ fn rule_fixtures() {
             .to_str()
             .unwrap();
         let file = path.file_name().unwrap().to_str().unwrap();
+        if file.ends_with(".lock.json") {
+            return;
+        }
         assert!(
             manifest_lint_core::rule(rule).is_some(),
             "fixture folder `{rule}` names no rule"
         );
         let bytes = std::fs::read(path).unwrap();
-        let options = LintOptions::default();
-        let (text, analysis) = lint_bytes(&bytes, &options);
+        let lock = std::fs::read_to_string(path.with_extension("lock.json")).ok();
+        let options = LintOptions {
+            lock: lock.as_deref(),
+            ..Default::default()
+        };
+        let (text, analysis) = lint_fixture(rule, &bytes, &options);
         let of_rule = analysis
             .diagnostics
             .iter()
@@ -83,7 +116,7 @@ fn rule_fixtures() {
                     )
                 });
             }
-            let (_, after) = lint_bytes(fixed.as_bytes(), &options);
+            let (_, after) = lint_fixture(rule, fixed.as_bytes(), &options);
             let same = |x: &&manifest_lint_core::Diagnostic| {
                 x.rule.id == d.rule.id && x.message == d.message
             };
