@@ -114,7 +114,7 @@ impl ConfigError {
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
-    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    rules: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     online: RawOnline,
 }
@@ -122,8 +122,8 @@ struct RawConfig {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawOnline {
-    enabled: Option<bool>,
-    timeout: Option<Spanned<f64>>,
+    enabled: Option<Spanned<toml::Value>>,
+    timeout: Option<Spanned<toml::Value>>,
 }
 
 /// The values a rule's level may take, as written in the file and on the command line.
@@ -153,12 +153,20 @@ const MAX_TIMEOUT_SECS: f64 = 3600.0;
 pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     let raw: RawConfig = toml::from_str(text).map_err(|err| {
         let message = err.message().trim_end().to_string();
-        ConfigError::new(
-            text,
-            None,
-            err.span().map(|r| Span::new(r.start, r.end)),
-            message,
-        )
+        let span = err.span().map(|r| Span::new(r.start, r.end));
+        // Name the key when the error points at one and does not name it itself
+        // ("duplicate key").
+        let key = span
+            .and_then(|s| text.get(s.range()))
+            .filter(|k| {
+                !message.contains('`')
+                    && !k.is_empty()
+                    && k.len() <= 100
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            })
+            .map(str::to_string);
+        ConfigError::new(text, key, span, message)
     })?;
     let mut config = Config::default();
     for (id, value) in &raw.rules {
@@ -172,38 +180,63 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
                 unknown_rule_message(id.get_ref()),
             ));
         }
-        let Some(level) = parse_level(value.get_ref()) else {
+        let Some(level) = value.get_ref().as_str().and_then(parse_level) else {
             return Err(ConfigError::new(
                 text,
                 key,
-                Some(Span::new(value.span().start, value.span().end)),
+                Some(span_of(value)),
                 format!(
-                    "`{}` is not a level; use one of {}",
-                    value.get_ref(),
+                    "{} is not a level; use one of {}",
+                    shown(value.get_ref()),
                     quoted_list(LEVEL_NAMES)
                 ),
             ));
         };
         config.rules.insert(id.get_ref().clone(), level);
     }
-    if let Some(enabled) = raw.online.enabled {
-        config.online.enabled = enabled;
+    if let Some(enabled) = &raw.online.enabled {
+        let Some(value) = enabled.get_ref().as_bool() else {
+            return Err(ConfigError::new(
+                text,
+                Some("online.enabled".into()),
+                Some(span_of(enabled)),
+                format!("{} is not true or false", shown(enabled.get_ref())),
+            ));
+        };
+        config.online.enabled = value;
     }
     if let Some(timeout) = &raw.online.timeout {
-        let secs = *timeout.get_ref();
-        if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
+        let secs = match timeout.get_ref() {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        let Some(secs) = secs.filter(|s| *s > 0.0 && *s <= MAX_TIMEOUT_SECS) else {
             return Err(ConfigError::new(
                 text,
                 Some("online.timeout".into()),
-                Some(Span::new(timeout.span().start, timeout.span().end)),
+                Some(span_of(timeout)),
                 format!(
-                    "`{secs}` is not a timeout; give seconds, more than 0 and at most {MAX_TIMEOUT_SECS}"
+                    "{} is not a timeout; give seconds, more than 0 and at most {MAX_TIMEOUT_SECS}",
+                    shown(timeout.get_ref())
                 ),
             ));
-        }
+        };
         config.online.timeout = Duration::from_secs_f64(secs);
     }
     Ok(config)
+}
+
+fn span_of<T>(value: &Spanned<T>) -> Span {
+    Span::new(value.span().start, value.span().end)
+}
+
+/// A value as written, in backticks ("`false`", "`\"fatal\"`" shows as "`fatal`").
+fn shown(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
 }
 
 fn quoted_list(items: &[&str]) -> String {
@@ -286,10 +319,27 @@ mod tests {
         assert_eq!(err.key.as_deref(), Some("online.timeout"));
 
         let err = parse_config("[online]\nenabled = \"yes\"\n").unwrap_err();
-        assert!(err.message.contains("invalid type"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "line 2, column 11: `online.enabled`: `yes` is not true or false"
+        );
 
-        let err = parse_config("[rules]\nglob-scope = 1\n").unwrap_err();
-        assert!(err.message.contains("invalid type"), "{err}");
+        let err = parse_config("[online]\ntimeout = \"5s\"\n").unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("online.timeout"));
+        assert!(err.message.starts_with("`5s` is not a timeout"), "{err}");
+
+        let err = parse_config("[rules]\nglob-scope = false\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2, column 14: `rules.glob-scope`: `false` is not a level; use one of \"error\", \"warning\", \"info\", \"hint\", \"off\""
+        );
+
+        let err =
+            parse_config("[rules]\nglob-scope = \"off\"\nglob-scope = \"hint\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 3, column 1: `glob-scope`: duplicate key"
+        );
 
         let err = parse_config("[rules\n").unwrap_err();
         assert_eq!(err.line, Some(1), "{err}");
