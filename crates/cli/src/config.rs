@@ -93,7 +93,7 @@ impl Configs {
 
 /// The `manifest-lint.toml` that applies to the manifest at `manifest`, if any.
 pub fn discover(manifest: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(manifest).ok()?;
+    let absolute = normalize(&std::path::absolute(manifest).ok()?);
     let dir = absolute.parent()?;
     let found = manifest_lint_core::config::find_config(dir, |p| p.exists())?;
     // Show it relative to the current folder when it is below it, like the manifests.
@@ -102,6 +102,22 @@ pub fn discover(manifest: &Path) -> Option<PathBuf> {
         cwd.and_then(|cwd| found.strip_prefix(&cwd).ok().map(Path::to_path_buf))
             .unwrap_or(found),
     )
+}
+
+/// Removes `.` and `..` components lexically (as a shell's `cd` does), so that the search for a
+/// manifest given as `../Game/Packages/manifest.json` climbs through real parents.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Reads and parses one configuration file.
@@ -115,4 +131,35 @@ pub fn load(path: &Path) -> Result<Config, String> {
         format!("cannot read the configuration `{}`: {why}", path.display())
     })?;
     parse_config(&text).map_err(|e| format!("invalid configuration `{}`: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_normalized_lexically() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../x/./Packages/manifest.json")),
+            PathBuf::from("/a/x/Packages/manifest.json")
+        );
+    }
+
+    #[test]
+    fn rule_arguments() {
+        assert_eq!(
+            parse_rule_arg("glob-scope=off"),
+            Ok(("glob-scope".to_string(), RuleLevel::Off))
+        );
+        assert!(
+            parse_rule_arg("glob-scope=warn")
+                .unwrap_err()
+                .contains("not a level")
+        );
+        assert!(
+            parse_rule_arg("nope=off")
+                .unwrap_err()
+                .contains("no rule `nope`")
+        );
+    }
 }
