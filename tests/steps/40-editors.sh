@@ -29,7 +29,7 @@ node_tests() { # $1: label, $2: cwd, rest: test files or globs, relative to $2 (
   local label=$1 dir=$2 log="$work/$1.log" status=0
   shift 2
   # shellcheck disable=SC2068 # the globs expand inside $dir
-  (cd "$dir" && node --test $@) >"$log" 2>&1 || status=$?
+  (cd "$dir" && timeout 300 node --test $@) >"$log" 2>&1 || status=$?
   local p f
   p=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
@@ -128,7 +128,9 @@ if [[ -z "$bin" ]]; then
   done
 fi
 if [[ -n "$bin" ]]; then
-  check "package.json's manifestLint.rules matches \`manifest-lint rules\`" node "$vscode/scripts/sync-rules.mjs" --check "$bin"
+  # Fails on rule ids the server does not know; rules it added since the last sync are a note.
+  check "package.json's manifestLint.rules against \`manifest-lint rules\`" node "$vscode/scripts/sync-rules.mjs" --check "$bin"
+  node "$vscode/scripts/sync-rules.mjs" --check "$bin" 2>&1 >/dev/null | sed 's/^/editors: note: /' >&2 || true
 else
   skipped=$((skipped + 1))
   echo "editors: skipped the rule list check: no built manifest-lint (set MANIFEST_LINT_BIN)" >&2

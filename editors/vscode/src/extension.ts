@@ -83,6 +83,8 @@ function isExecutable(file: string): boolean {
 
 class ServerController {
   private client: LanguageClient | undefined;
+  /** The client's start(): a client cannot be stopped while it is starting, only after. */
+  private clientStarted: Promise<void> | undefined;
   /** Set after a failed start, so that every manifest opened does not raise the same error again. */
   private failed = false;
   private starting: Promise<void> | undefined;
@@ -128,8 +130,11 @@ class ServerController {
 
   async stop(): Promise<void> {
     const client = this.client;
+    const started = this.clientStarted;
     this.client = undefined;
+    this.clientStarted = undefined;
     if (client) {
+      await started?.catch(() => undefined);
       try {
         await client.stop();
       } catch (err) {
@@ -206,25 +211,28 @@ class ServerController {
     };
 
     const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const started = client.start();
     this.client = client;
+    this.clientStarted = started;
     try {
-      await client.start();
+      await started;
     } catch (err) {
       this.failed = true;
-      if (this.client === client) {
-        this.client = undefined;
-      }
       this.output.appendLine(`The server failed to start: ${String(err)}`);
-      const choice = await vscode.window.showErrorMessage(
-        `Manifest Lint: ${found.command} failed to start as a language server. Is it an up-to-date manifest-lint?`,
-        'Show output',
-        'Set path',
-      );
-      if (choice === 'Show output') {
-        this.output.show(true);
-      } else if (choice === 'Set path') {
-        void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.path`);
-      }
+      void this.showStartFailed(found.command);
+    }
+  }
+
+  private async showStartFailed(command: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(
+      `Manifest Lint: ${command} failed to start as a language server. Is it an up-to-date manifest-lint?`,
+      'Show output',
+      'Set path',
+    );
+    if (choice === 'Show output') {
+      this.output.show(true);
+    } else if (choice === 'Set path') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.path`);
     }
   }
 

@@ -2,7 +2,7 @@
 // module and checks how activation finds, or fails to find, the server. Run after `npm run bundle`.
 'use strict';
 
-const { test } = require('node:test');
+const { after, test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -123,6 +123,12 @@ async function activate(env, opts) {
   }
 }
 
+// A server left running by a failed test must not keep this process alive: exit once the
+// tests are done, whatever is still open (the fake server exits when its stdin closes).
+after(() => {
+  setTimeout(() => process.exit(), 3000).unref();
+});
+
 test('the bundle exists and exports activate/deactivate', () => {
   assert.ok(fs.existsSync(bundle), `${bundle} is missing: run npm run bundle`);
 });
@@ -148,7 +154,7 @@ function installFakeServer() {
 }
 
 async function waitFor(predicate, what) {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     const v = predicate();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 10));
@@ -157,7 +163,7 @@ async function waitFor(predicate, what) {
 }
 
 for (const trusted of [false, true]) {
-  test(`${trusted ? 'trusted' : 'untrusted'} workspace: server started as "<path> lsp" with the mapped settings`, { skip: process.platform === 'win32' }, async () => {
+  test(`${trusted ? 'trusted' : 'untrusted'} workspace: server started as "<path> lsp" with the mapped settings`, { skip: process.platform === 'win32', timeout: 60000 }, async () => {
     const server = installFakeServer();
     process.env.FAKE_SERVER_LOG = server.logFile;
     const r = await activate(
@@ -186,7 +192,7 @@ for (const trusted of [false, true]) {
   });
 }
 
-test('settings changes are pushed to the running server; a new manifestLint.path restarts it', { skip: process.platform === 'win32' }, async () => {
+test('settings changes are pushed to the running server; a new manifestLint.path restarts it', { skip: process.platform === 'win32', timeout: 60000 }, async () => {
   const server = installFakeServer();
   process.env.FAKE_SERVER_LOG = server.logFile;
   const config = { values: { online: true }, inspect: { path: { defaultValue: '' } } };
