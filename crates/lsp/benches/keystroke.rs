@@ -1,1 +1,223 @@
-fn main() {}
+//! Keystroke latency of the language server over stdio (didChange sent -> publishDiagnostics of
+//! that version received), against the release binary, plus its resident memory.
+//!
+//!     cargo bench -p manifest-lint-lsp --bench keystroke
+//!
+//! builds `target/release/manifest-lint` first (or uses `MANIFEST_LINT_BIN`), then prints a
+//! report: median, p95 and max for a typical manifest and for a generated ~1 MB one, and VmRSS
+//! (from /proc) idle and with ten manifests open. Under `cargo test` (no `--bench` argument) it
+//! only runs a short smoke session in-process, so that the code stays working.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{TestClient, utf16_at};
+use serde_json::json;
+
+const URI: &str = "file:///bench/Packages/manifest.json";
+
+/// A typical manifest: the shared corpus's Unity-MCP one when it is there, else a stand-in.
+fn typical() -> (String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let corpus = root.join("../shared/corpus/IvanMurzak__Unity-MCP.json");
+    match std::fs::read_to_string(&corpus) {
+        Ok(text) => (text, "IvanMurzak__Unity-MCP.json".to_string()),
+        Err(_) => (generate(40), "generated (corpus not found)".to_string()),
+    }
+}
+
+/// A manifest with `registries` registries of 20 scopes each and 50 dependencies per registry,
+/// every dependency covered by a scope (so diagnostics stay few, as in a real project).
+fn generate(registries: usize) -> String {
+    let mut deps = Vec::new();
+    let mut regs = Vec::new();
+    for r in 0..registries {
+        let scopes: Vec<String> = (0..20)
+            .map(|s| format!("\"com.vendor{r}.area{s}\""))
+            .collect();
+        regs.push(format!(
+            "    {{\n      \"name\": \"Vendor {r}\",\n      \"url\": \"https://npm.vendor{r}.example.com\",\n      \"scopes\": [\n        {}\n      ]\n    }}",
+            scopes.join(",\n        ")
+        ));
+        for d in 0..50 {
+            deps.push(format!(
+                "    \"com.vendor{r}.area{}.package{d}\": \"1.{d}.0\"",
+                d % 20
+            ));
+        }
+    }
+    format!(
+        "{{\n  \"dependencies\": {{\n{}\n  }},\n  \"scopedRegistries\": [\n{}\n  ]\n}}\n",
+        deps.join(",\n"),
+        regs.join(",\n")
+    )
+}
+
+/// Types one character into the first scope string and deletes it again, alternately; returns
+/// each round trip's duration.
+async fn keystrokes(client: &mut TestClient, uri: &str, text: &str, count: usize) -> Vec<Duration> {
+    let anchor = text
+        .find("\"scopes\"")
+        .and_then(|i| text[i..].find("\"com").map(|j| i + j + 4));
+    let anchor = anchor.unwrap_or(1);
+    let at = utf16_at(text, anchor);
+    let after = json!({"line": at["line"], "character": at["character"].as_u64().unwrap() + 1});
+    let mut times = Vec::with_capacity(count);
+    for i in 0..count {
+        let version = 2 + i as i64;
+        let change = if i % 2 == 0 {
+            json!([{ "range": {"start": at, "end": at}, "text": "x" }])
+        } else {
+            json!([{ "range": {"start": at, "end": after}, "text": "" }])
+        };
+        let start = Instant::now();
+        client.change(uri, version, change).await;
+        client.diagnostics(uri, version).await;
+        times.push(start.elapsed());
+    }
+    times
+}
+
+fn summary(times: &mut [Duration]) -> String {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    format!(
+        "median {:.3} ms, p95 {:.3} ms, max {:.3} ms ({} keystrokes)",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(times[times.len() - 1]),
+        times.len()
+    )
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("MANIFEST_LINT_BIN") {
+        return PathBuf::from(bin);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["build", "--release", "--quiet", "--bin", "manifest-lint"])
+        .current_dir(&root)
+        .status()
+        .expect("run cargo build --release");
+    assert!(status.success(), "cargo build --release failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("release").join("manifest-lint")
+}
+
+async fn start(bin: &Path) -> (TestClient, tokio::process::Child) {
+    let mut child = tokio::process::Command::new(bin)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start manifest-lint lsp");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut client = TestClient::new(stdout, stdin);
+    client.initialize(json!({}), json!({"online": false})).await;
+    (client, child)
+}
+
+async fn bench() {
+    let bin = binary();
+    println!("manifest-lint lsp keystroke benchmark ({})", bin.display());
+    println!("latency: didChange sent -> publishDiagnostics of that version received, over stdio");
+
+    let (text, name) = typical();
+    let (mut client, child) = start(&bin).await;
+    let pid = child.id().unwrap();
+    let idle = rss_kib(pid);
+    client.open(URI, 1, &text).await;
+    client.diagnostics(URI, 1).await;
+    keystrokes(&mut client, URI, &text, 50).await; // warm-up
+    client.change_all(URI, 1000, &text).await;
+    client.diagnostics(URI, 1000).await;
+    let mut times = keystrokes(&mut client, URI, &text, 1000).await;
+    println!(
+        "typical manifest ({name}, {} bytes): {}",
+        text.len(),
+        summary(&mut times)
+    );
+
+    let big = generate(330);
+    let big_uri = "file:///big/Packages/manifest.json";
+    let open = Instant::now();
+    client.open(big_uri, 1, &big).await;
+    client.diagnostics(big_uri, 1).await;
+    let open_ms = open.elapsed().as_secs_f64() * 1000.0;
+    let mut times = keystrokes(&mut client, big_uri, &big, 60).await;
+    println!(
+        "generated manifest ({:.2} MB): open {open_ms:.1} ms; keystrokes {}",
+        big.len() as f64 / 1e6,
+        summary(&mut times)
+    );
+    let with_big = rss_kib(pid);
+    client.shutdown_and_exit().await;
+
+    let (mut client, child) = start(&bin).await;
+    let pid = child.id().unwrap();
+    for i in 0..10 {
+        let uri = format!("file:///project{i}/Packages/manifest.json");
+        client.open(&uri, 1, &text).await;
+        client.diagnostics(&uri, 1).await;
+    }
+    let ten = rss_kib(pid);
+    client.shutdown_and_exit().await;
+    let mib = |k: Option<u64>| {
+        k.map_or("n/a".to_string(), |k| {
+            format!("{:.1} MiB", k as f64 / 1024.0)
+        })
+    };
+    println!(
+        "resident memory (VmRSS): idle {}; ten open typical manifests {}; with the 1 MB manifest open {}",
+        mib(idle),
+        mib(ten),
+        mib(with_big)
+    );
+}
+
+/// Under `cargo test`: a few keystrokes in-process, to keep this file working.
+async fn smoke() {
+    let (client_end, server_end) = tokio::io::duplex(1 << 16);
+    let (sr, sw) = tokio::io::split(server_end);
+    tokio::spawn(manifest_lint_lsp::serve(sr, sw));
+    let (cr, cw) = tokio::io::split(client_end);
+    let mut client = TestClient::new(cr, cw);
+    client.initialize(json!({}), json!({"online": false})).await;
+    let text = generate(2);
+    client.open(URI, 1, &text).await;
+    client.diagnostics(URI, 1).await;
+    let mut times = keystrokes(&mut client, URI, &text, 6).await;
+    println!(
+        "keystroke bench smoke run (in-process): {}",
+        summary(&mut times)
+    );
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    if std::env::args().any(|a| a == "--bench") {
+        runtime.block_on(bench());
+    } else {
+        runtime.block_on(smoke());
+    }
+}
