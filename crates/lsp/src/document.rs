@@ -22,7 +22,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn new(text: String, options: &LintOptions<'_>) -> Snapshot {
-        let analysis = manifest_lint_core::lint(&text, options);
+        let analysis = analyse(&text, options);
         let index = LineIndex::new(&text);
         Snapshot {
             text,
@@ -60,6 +60,25 @@ impl Snapshot {
         let a = self.offset(range.start, encoding);
         let b = self.offset(range.end, encoding);
         Span::new(a.min(b), a.max(b))
+    }
+}
+
+/// Lints `text`. Should the core ever panic on some input, the server lives on: the document
+/// then shows nothing (and nothing from it is taken as the last good parse), and the panic is
+/// reported on stderr, which editors keep in their logs.
+fn analyse(text: &str, options: &LintOptions<'_>) -> Analysis {
+    let run = std::panic::AssertUnwindSafe(|| manifest_lint_core::lint(text, options));
+    match std::panic::catch_unwind(run) {
+        Ok(analysis) => analysis,
+        Err(_) => {
+            eprintln!(
+                "manifest-lint: internal error while linting a document of {} bytes",
+                text.len()
+            );
+            let mut empty = manifest_lint_core::lint("{}", &LintOptions::default());
+            empty.parsed = false;
+            empty
+        }
     }
 }
 
