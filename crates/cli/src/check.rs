@@ -11,7 +11,7 @@ use manifest_lint_core::{
 use crate::config::Configs;
 use crate::fixing;
 use crate::render::{self, ArtifactPaths, FileKind, FileReport};
-use crate::{CheckArgs, ColorWhen, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Format, locate};
+use crate::{CheckArgs, ColorWhen, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Format, locate, online};
 
 /// The lock file Unity writes beside the manifest.
 const LOCK_FILE_NAME: &str = "packages-lock.json";
@@ -55,6 +55,9 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let mut diffs = String::new();
     let mut would_fix = 0;
     let mut reports = Vec::new();
+    // Started on the first manifest that wants online checks, then shared (and its cache with
+    // it) by every other manifest of the run.
+    let mut online: Option<online::Online> = None;
     for path in paths {
         let bytes = match locate::read(&path) {
             Ok(bytes) => bytes,
@@ -79,11 +82,21 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 None
             }
         };
-        let options = LintOptions {
+        let mut options = LintOptions {
             levels: settings.levels,
             lock: lock.as_deref(),
             ..Default::default()
         };
+        let wants_online = !args.offline && (args.online || settings.config.online.enabled);
+        let facts = wants_online.then(|| {
+            let timeout = args
+                .registry_timeout
+                .unwrap_or(settings.config.online.timeout);
+            online
+                .get_or_insert_with(|| online::Online::new(timeout))
+                .facts(&bytes, &options)
+        });
+        options.facts = facts.as_ref();
         let shown = path.display().to_string();
         let (text, analysis) = match std::str::from_utf8(&bytes) {
             Ok(text) if fixing => {

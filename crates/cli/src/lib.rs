@@ -10,6 +10,7 @@ mod check;
 mod config;
 mod fixing;
 mod locate;
+mod online;
 mod render;
 mod resolve;
 mod rules;
@@ -101,6 +102,17 @@ pub(crate) struct CheckArgs {
     /// `--rule unscoped-dependency=off` (levels: error, warning, info, hint, off). Repeatable.
     #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = config::parse_rule_arg)]
     rules: Vec<(String, manifest_lint_core::RuleLevel)>,
+    /// Ask the registries too: reachable, authorised (with ~/.upmconfig.toml), searchable, and
+    /// every registry dependency and version really there. Off by default (a manifest never
+    /// makes the tool call out unasked) unless `[online] enabled = true` in the configuration.
+    #[arg(long, conflicts_with = "offline")]
+    online: bool,
+    /// No network at all, whatever the configuration says.
+    #[arg(long)]
+    offline: bool,
+    /// Bound on each registry request, in seconds (default 10, or `[online] timeout`).
+    #[arg(long, value_name = "SECONDS", value_parser = manifest_lint_registry::parse_timeout)]
+    registry_timeout: Option<std::time::Duration>,
 }
 
 #[derive(Args, Debug)]
@@ -178,6 +190,11 @@ pub fn render_plain(path: &str, text: &str, analysis: manifest_lint_core::Analys
     let mut out = Vec::new();
     render::human(&mut out, &reports, false).expect("writing to memory");
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Prints a warning for the user on stderr.
+pub(crate) fn warn(message: impl std::fmt::Display) {
+    eprintln!("manifest-lint: warning: {message}");
 }
 
 /// Prints an error for the user on stderr.

@@ -14,7 +14,8 @@ pub fn manifest(registries: usize, scopes: usize, deps: usize) -> String {
     let mut list = String::new();
     let mut n = 0;
     for r in 0..registries {
-        let mut scope_lines: Vec<String> = (0..scopes).map(|s| format!("\"com.v{r}.a{s}\"")).collect();
+        let mut scope_lines: Vec<String> =
+            (0..scopes).map(|s| format!("\"com.v{r}.a{s}\"")).collect();
         if r % 50 == 0 {
             scope_lines.push(format!("\"com.v{r}.a0.extras\""));
         }
@@ -29,13 +30,24 @@ pub fn manifest(registries: usize, scopes: usize, deps: usize) -> String {
         for s in 0..scopes {
             for d in 0..deps {
                 n += 1;
-                let prefix = if n % 100 == 0 { format!("org.u{r}") } else { format!("com.v{r}.a{s}") };
+                let prefix = if n % 100 == 0 {
+                    format!("org.u{r}")
+                } else {
+                    format!("com.v{r}.a{s}")
+                };
                 if !dependencies.is_empty() {
                     dependencies.push_str(",\n");
                 }
-                let _ = write!(dependencies, "    \"{prefix}.pkg{d}\": \"{}.{s}.{}\"", 1 + d, r % 10);
+                let _ = write!(
+                    dependencies,
+                    "    \"{prefix}.pkg{d}\": \"{}.{s}.{}\"",
+                    1 + d,
+                    r % 10
+                );
             }
         }
     }
-    format!("{{\n  \"dependencies\": {{\n{dependencies}\n  }},\n  \"scopedRegistries\": [\n{list}\n  ]\n}}\n")
+    format!(
+        "{{\n  \"dependencies\": {{\n{dependencies}\n  }},\n  \"scopedRegistries\": [\n{list}\n  ]\n}}\n"
+    )
 }

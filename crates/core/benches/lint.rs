@@ -16,7 +16,11 @@ fn corpus(c: &mut Criterion) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     let mut group = c.benchmark_group("corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     for path in files {
@@ -36,9 +40,11 @@ fn scaling(c: &mut Criterion) {
     for registries in [250, 500, 1000, 2000, 4000] {
         let text = generate::manifest(registries, 10, 3);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::new("registries", registries), &text, |b, text| {
-            b.iter(|| lint(black_box(text), &LintOptions::default()))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("registries", registries),
+            &text,
+            |b, text| b.iter(|| lint(black_box(text), &LintOptions::default())),
+        );
     }
     group.finish();
 }
@@ -46,11 +52,21 @@ fn scaling(c: &mut Criterion) {
 fn resolution(c: &mut Criterion) {
     let text = generate::manifest(4000, 10, 3);
     let analysis = lint(&text, &LintOptions::default());
-    let names: Vec<String> = analysis.manifest.dependencies().iter().map(|d| d.name.value.clone()).collect();
+    let names: Vec<String> = analysis
+        .manifest
+        .dependencies()
+        .iter()
+        .map(|d| d.name.value.clone())
+        .collect();
     let mut group = c.benchmark_group("resolve");
     group.sample_size(10);
     group.bench_function("120k-deps-40k-scopes", |b| {
-        b.iter(|| names.iter().filter(|n| analysis.resolve(n).winner.is_some()).count())
+        b.iter(|| {
+            names
+                .iter()
+                .filter(|n| analysis.resolve(n).winner.is_some())
+                .count()
+        })
     });
     group.finish();
 }

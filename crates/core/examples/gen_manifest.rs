@@ -6,7 +6,13 @@
 mod generate;
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().expect("whole numbers")).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("whole numbers"))
+        .collect();
     let get = |i: usize, default: usize| args.get(i).copied().unwrap_or(default);
-    print!("{}", generate::manifest(get(0, 4000), get(1, 10), get(2, 3)));
+    print!(
+        "{}",
+        generate::manifest(get(0, 4000), get(1, 10), get(2, 3))
+    );
 }

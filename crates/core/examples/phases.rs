@@ -8,21 +8,44 @@ fn main() {
     let text = std::fs::read_to_string(path).expect("read");
     let t = Instant::now();
     let parsed = parse::parse(&text).expect("parse");
-    println!("jsonc parse     {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "jsonc parse     {:>8.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let t = Instant::now();
     let strict = parse::strict_check(&text).is_ok();
-    println!("strict check    {:>8.1} ms ({strict})", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "strict check    {:>8.1} ms ({strict})",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let t = Instant::now();
     let manifest = Manifest::from_ast(parsed.value.as_ref());
-    println!("model           {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "model           {:>8.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let t = Instant::now();
     let resolver = Resolver::new(&manifest);
-    println!("resolver index  {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "resolver index  {:>8.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let t = Instant::now();
-    let winners = manifest.dependencies().iter().filter(|d| resolver.resolve(&d.name.value).winner.is_some()).count();
-    println!("resolve all     {:>8.1} ms ({winners} scoped)", t.elapsed().as_secs_f64() * 1e3);
+    let winners = manifest
+        .dependencies()
+        .iter()
+        .filter(|d| resolver.resolve(&d.name.value).winner.is_some())
+        .count();
+    println!(
+        "resolve all     {:>8.1} ms ({winners} scoped)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     drop(parsed);
     let t = Instant::now();
     let analysis = lint(&text, &LintOptions::default());
-    println!("whole lint      {:>8.1} ms ({} diagnostics)", t.elapsed().as_secs_f64() * 1e3, analysis.diagnostics.len());
+    println!(
+        "whole lint      {:>8.1} ms ({} diagnostics)",
+        t.elapsed().as_secs_f64() * 1e3,
+        analysis.diagnostics.len()
+    );
 }

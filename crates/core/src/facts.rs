@@ -74,8 +74,9 @@ pub struct Credentials {
     pub sent_key: Option<String>,
     /// The `.upmconfig.toml` file the key came from.
     pub config_file: Option<String>,
-    /// A key that differs from the URL only by a trailing slash or the scheme (and so was not
-    /// used by Unity): the commonest reason for a 401.
+    /// A key that differs from the URL by its scheme (`http` for `https`, with or without a
+    /// trailing slash) and so was not sent: the commonest reason for a 401. (A key that differs
+    /// only by a trailing slash is matched and sent; it then shows in `sent_key`.)
     pub near_miss_key: Option<String>,
 }
 

@@ -13,10 +13,18 @@ fn render() -> String {
     out.push_str("| id | default severity | finds |\n|---|---|---|\n");
     for rule in RULES {
         let online = if rule.online { " (online)" } else { "" };
-        out.push_str(&format!("| [`{}`](#{}) | {} | {}{online} |\n", rule.id, rule.id, rule.default_severity, rule.summary));
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {}{online} |\n",
+            rule.id, rule.id, rule.default_severity, rule.summary
+        ));
     }
     for rule in RULES {
-        out.push_str(&format!("\n## {}\n\nDefault severity: **{}**{}.\n\n", rule.id, rule.default_severity, if rule.online { " (online)" } else { "" }));
+        out.push_str(&format!(
+            "\n## {}\n\nDefault severity: **{}**{}.\n\n",
+            rule.id,
+            rule.default_severity,
+            if rule.online { " (online)" } else { "" }
+        ));
         for line in rule.documentation().lines() {
             if let Some(heading) = line.strip_prefix("## ") {
                 out.push_str(&format!("### {heading}\n"));
@@ -34,7 +42,10 @@ fn readme_table() -> String {
     let mut out = String::from("| rule | default | finds |\n|---|---|---|\n");
     for rule in RULES {
         let online = if rule.online { " (online)" } else { "" };
-        out.push_str(&format!("| [`{}`](docs/rules.md#{}) | {} | {}{online} |\n", rule.id, rule.id, rule.default_severity, rule.summary));
+        out.push_str(&format!(
+            "| [`{}`](docs/rules.md#{}) | {} | {}{online} |\n",
+            rule.id, rule.id, rule.default_severity, rule.summary
+        ));
     }
     out
 }
@@ -51,7 +62,10 @@ fn readme_lists_every_rule() {
         std::fs::write(&path, format!("{}{}{}", &readme[..a], want, &readme[b..])).unwrap();
         return;
     }
-    assert!(readme[a..b] == want, "the README's rule table is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc");
+    assert!(
+        readme[a..b] == want,
+        "the README's rule table is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc"
+    );
 }
 
 #[test]
@@ -63,5 +77,8 @@ fn rules_md_is_current() {
         return;
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc");
+    assert!(
+        have == want,
+        "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc"
+    );
 }

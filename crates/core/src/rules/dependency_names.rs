@@ -85,7 +85,11 @@ pub(crate) fn problem(name: &str) -> Option<String> {
 /// segment, at most 214 bytes.
 fn is_plainly_valid(name: &str) -> bool {
     let b = name.as_bytes();
-    if b.is_empty() || b.len() > 214 || !(b[0].is_ascii_lowercase() || b[0].is_ascii_digit()) || b[b.len() - 1] == b'.' {
+    if b.is_empty()
+        || b.len() > 214
+        || !(b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        || b[b.len() - 1] == b'.'
+    {
         return false;
     }
     let mut previous_dot = false;

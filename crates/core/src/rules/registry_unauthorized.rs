@@ -5,18 +5,19 @@ declare_rule! {
     /// ## What it does
     /// With online checks on, reports a registry that answered 401 or 403: no credentials in
     /// `.upmconfig.toml` match its URL, or the ones sent were refused. It names the `npmAuth` key
-    /// Unity would use, and says so when a key exists that differs only by a trailing slash or the
-    /// scheme (which Unity does not match).
+    /// Unity would use, and says so when a key exists that differs only by the scheme (`http`
+    /// for `https`), which is not matched. (A key that differs only by a trailing slash is
+    /// matched, as openupm-cli does, and sent.)
     ///
     /// ## Why is this bad?
     /// Unity shows `Access to '...' was denied` for every package of the registry. The key of an
-    /// `[npmAuth."..."]` table must be the registry URL exactly: `https://npm.example.com/` does
-    /// not authorise `https://npm.example.com`.
+    /// `[npmAuth."..."]` table must be the registry URL: `http://npm.example.com` does not
+    /// authorise `https://npm.example.com`.
     ///
     /// ## Example
     /// ```toml
     /// # ~/.upmconfig.toml, for "url": "https://npm.example.com"
-    /// [npmAuth."https://npm.example.com/"]
+    /// [npmAuth."http://npm.example.com"]
     /// token = "..."
     /// ```
     ///
@@ -62,7 +63,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let Some(near) = &credentials.near_miss_key {
             d = d.with_note(format!(
-                "[npmAuth.\"{near}\"] exists but differs from the registry URL (only a trailing slash or the scheme), so Unity does not use it"
+                "[npmAuth.\"{near}\"] exists but its scheme differs from the registry URL's, so it is not used"
             ));
         }
         out.push(d);

@@ -1,0 +1,60 @@
+//! `check --online`: the registry probes, run on a small runtime of their own. The core stays
+//! free of I/O; this module turns a first (offline) lint's probe targets into facts for the
+//! real one.
+
+use std::time::Duration;
+
+use manifest_lint_core::{LintOptions, OnlineFacts, lint_bytes};
+use manifest_lint_registry::upmconfig::UpmConfig;
+use manifest_lint_registry::{ProbeOptions, Prober};
+
+pub(crate) struct Online {
+    runtime: Option<tokio::runtime::Runtime>,
+    prober: Option<Prober>,
+}
+
+impl Online {
+    /// Reads `.upmconfig.toml` (problems in it are reported, and probing goes on without the
+    /// unusable parts) and sets up the HTTP client. On failure, says why once and probes nothing.
+    pub(crate) fn new(timeout: Duration) -> Self {
+        let (config, problems) = UpmConfig::from_env();
+        for problem in problems {
+            crate::warn(format!(
+                "{problem} (registry credentials from it are not used)"
+            ));
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                crate::error(format!(
+                    "online checks are off: cannot start the runtime: {e}"
+                ))
+            })
+            .ok();
+        let prober = Prober::new(
+            ProbeOptions {
+                timeout,
+                ..Default::default()
+            },
+            config,
+        )
+        .map_err(|e| crate::error(format!("online checks are off: {e}")))
+        .ok();
+        Self { runtime, prober }
+    }
+
+    /// What the registries say about the registries and dependencies of this manifest.
+    pub(crate) fn facts(&self, bytes: &[u8], options: &LintOptions<'_>) -> OnlineFacts {
+        let (Some(runtime), Some(prober)) = (&self.runtime, &self.prober) else {
+            return OnlineFacts::default();
+        };
+        let (_, analysis) = lint_bytes(bytes, options);
+        if !analysis.parsed {
+            return OnlineFacts::default();
+        }
+        let targets = analysis.probe_targets();
+        runtime.block_on(prober.probe(&targets))
+    }
+}

@@ -1,0 +1,233 @@
+//! `check --online` end to end: the real binary against small registries on loopback.
+//! (The prober itself is tested against a real Verdaccio in crates/registry.)
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A tiny HTTP/1.1 server on 127.0.0.1: `answer(path, authorization)` gives (status, body), or
+/// `None` to accept and never answer. Records every request line.
+struct Registry {
+    url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+fn registry(answer: fn(&str, Option<&str>) -> Option<(u16, String)>) -> Registry {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let mut auth = None;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = header
+                        .strip_prefix("authorization: ")
+                        .or_else(|| header.strip_prefix("Authorization: "))
+                    {
+                        auth = Some(v.trim().to_string());
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                seen.lock()
+                    .unwrap()
+                    .push(format!("{path} auth={}", auth.as_deref().unwrap_or("-")));
+                match answer(&path, auth.as_deref()) {
+                    Some((status, body)) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                    None => std::thread::sleep(Duration::from_secs(30)),
+                }
+            });
+        }
+    });
+    Registry { url, requests }
+}
+
+fn npm_registry(path: &str, _auth: Option<&str>) -> Option<(u16, String)> {
+    Some(match path {
+        p if p.starts_with("/-/v1/search") => (200, r#"{"objects": [], "total": 0}"#.into()),
+        "/com.example.tools" => (200, r#"{"name": "com.example.tools", "versions": {"1.0.0": {}, "1.2.0": {}}, "dist-tags": {"latest": "1.2.0"}}"#.into()),
+        _ => (404, r#"{"error": "not found"}"#.into()),
+    })
+}
+
+fn project(dir: &Path, url: &str, deps: &str) -> String {
+    let packages = dir.join("Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    let text = format!(
+        r#"{{"dependencies": {{{deps}}}, "scopedRegistries": [{{"name": "Local", "url": "{url}", "scopes": ["com.example"]}}]}}"#
+    );
+    std::fs::write(packages.join("manifest.json"), text).unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
+fn check(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_manifest-lint"))
+        .arg("check")
+        .args(args)
+        .env("UPM_USER_CONFIG_FILE", home.join(".upmconfig.toml"))
+        .env("UPM_GLOBAL_CONFIG_FILE", home.join("global-upmconfig.toml"))
+        .env("NO_PROXY", "*")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("https_proxy")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+#[test]
+fn offline_by_default_sends_nothing() {
+    let server = registry(npm_registry);
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), &server.url, r#""com.example.gone": "1.0.0""#);
+    let o = check(&[&p], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server.requests.lock().unwrap().is_empty(),
+        "offline run sent {:?}",
+        server.requests.lock().unwrap()
+    );
+}
+
+#[test]
+fn online_finds_missing_packages_and_versions() {
+    let server = registry(npm_registry);
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(
+        dir.path(),
+        &server.url,
+        r#""com.example.gone": "1.0.0", "com.example.tools": "1.1.0""#,
+    );
+    let o = check(&["--online", "--format", "json", &p], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = doc["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"package-not-found"), "{rules:?}");
+    assert!(rules.contains(&"version-not-found"), "{rules:?}");
+    let requests = server.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.starts_with("/-/v1/search?text=com.example")),
+        "{requests:?}"
+    );
+    assert!(
+        requests.iter().any(|r| r.starts_with("/com.example.gone ")),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn configuration_turns_online_on_and_offline_wins() {
+    let server = registry(npm_registry);
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), &server.url, r#""com.example.gone": "1.0.0""#);
+    std::fs::write(
+        dir.path().join("manifest-lint.toml"),
+        "[online]\nenabled = true\ntimeout = 5\n",
+    )
+    .unwrap();
+    let o = check(&["--offline", &p], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(server.requests.lock().unwrap().is_empty());
+    let o = check(&[&p], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("package-not-found"), "{}", text(&o));
+}
+
+#[test]
+fn a_silent_registry_costs_one_timeout() {
+    let server = registry(|_, _| None);
+    let dir = tempfile::tempdir().unwrap();
+    let deps: Vec<String> = (0..30)
+        .map(|i| format!("\"com.example.p{i}\": \"1.0.0\""))
+        .collect();
+    let p = project(dir.path(), &server.url, &deps.join(", "));
+    let started = Instant::now();
+    let o = check(&["--online", "--registry-timeout", "1", &p], dir.path());
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("error[unreachable-registry]")
+            && text(&o).contains("did not answer in time"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        took < Duration::from_secs(6),
+        "took {took:?} for 30 packages on a silent registry"
+    );
+}
+
+#[test]
+fn refused_tokens_are_named_by_key_never_shown() {
+    let server = registry(|_, _| Some((401, "{}".into())));
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), &server.url, r#""com.example.tools": "1.0.0""#);
+    std::fs::write(
+        dir.path().join(".upmconfig.toml"),
+        format!(
+            "[npmAuth.\"{}\"]\ntoken = \"tok-SECRET-123\"\nalwaysAuth = true\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let o = check(&["--online", &p], dir.path());
+    let all = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("error[registry-unauthorized]") && all.contains("refused the credentials"),
+        "{all}"
+    );
+    assert!(!all.contains("tok-SECRET-123"), "the token leaked:\n{all}");
+    let requests = server.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.ends_with("auth=Bearer tok-SECRET-123")),
+        "the token was not sent: {requests:?}"
+    );
+
+    std::fs::write(
+        dir.path().join(".upmconfig.toml"),
+        "[npmAuth.\"https://elsewhere.example.com\"\ntoken = 1",
+    )
+    .unwrap();
+    let o = check(&["--online", &p], dir.path());
+    let all = text(&o);
+    assert!(
+        all.contains("warning:") && all.contains(".upmconfig.toml"),
+        "a malformed config is reported: {all}"
+    );
+}
