@@ -15,7 +15,10 @@ struct Registry {
     requests: Arc<Mutex<Vec<String>>>,
 }
 
-fn registry(answer: fn(&str, Option<&str>) -> Option<(u16, String)>) -> Registry {
+/// How a test registry answers a request: `(path, authorization)` to (status, body), or `None`.
+type Answer = fn(&str, Option<&str>) -> Option<(u16, String)>;
+
+fn registry(answer: Answer) -> Registry {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
