@@ -12,12 +12,22 @@
   (with-current-buffer (find-file-noselect (concat proj "Packages/manifest.json"))
     (funcall check (eq major-mode 'unity-manifest-mode) (format "manifest in %s" major-mode))
     (run-hooks 'post-command-hook)
-    (with-timeout (15 (funcall check nil "timed out waiting for the server"))
-      (while (not (and (eglot-current-server)
-                       (string-match-p "configuration" (with-temp-buffer
-                                                         (insert-file-contents (getenv "FAKE_SERVER_LOG"))
-                                                         (buffer-string)))))
-        (accept-process-output nil 0.1)))
+    ;; Done when the diagnostic the server must publish (the fake server's `fake-rule', or the
+    ;; real rule id in EXPECT_CODE) reaches Flymake, whose text Eglot writes as
+    ;; "source [code]: message"; for the fake server, also once it logged the configuration.
+    (let ((tag (format "[%s]" (or (getenv "EXPECT_CODE") "fake-rule"))))
+      (with-timeout (20 (funcall check nil (format "timed out waiting for a %s diagnostic; have %S"
+                                                   tag (mapcar #'flymake-diagnostic-text (flymake-diagnostics)))))
+        (while (not (and (eglot-current-server)
+                         (cl-some (lambda (d) (string-search tag (flymake-diagnostic-text d)))
+                                  (flymake-diagnostics))
+                         (or (getenv "EXPECT_CODE")
+                             (string-match-p "configuration" (with-temp-buffer
+                                                               (insert-file-contents (getenv "FAKE_SERVER_LOG"))
+                                                               (buffer-string))))))
+          ;; Batch Emacs shows no window, so Flymake's deferred start never fires: start it.
+          (when (bound-and-true-p flymake-mode) (flymake-start nil t))
+          (accept-process-output nil 0.1))))
     (funcall check (eglot-current-server) "no Eglot server for the manifest"))
   ;; Another manifest.json is plain JSON and gets no server.
   (with-current-buffer (find-file-noselect (concat proj "web/manifest.json"))

@@ -2,15 +2,36 @@
 # Checks editors/emacs/manifest-lint.el in batch Emacs (28 with elpa-eglot, or 29+) against the fake
 # server: Eglot must start `manifest-lint lsp` from PATH for Packages/manifest.json only and send
 # the settings as initializationOptions and as the `manifestLint` configuration section.
+#
+#   emacs.sh                    against the fake server (editors/test/fake-lsp-server.cjs)
+#   emacs.sh --server BIN       against a real manifest-lint: a glob scope must come back as a
+#                               glob-scope diagnostic (online checks off: nothing leaves the machine)
 set -euo pipefail
+server=
+if [[ "${1:-}" == --server ]]; then
+  server=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/bin" "$work/proj/Packages" "$work/proj/web"
-printf '#!/bin/sh\nexec %q %q "$@"\n' "$(command -v node)" "$here/fake-lsp-server.cjs" >"$work/bin/manifest-lint"
-chmod +x "$work/bin/manifest-lint"
-echo '{ "dependencies": {} }' >"$work/proj/Packages/manifest.json"
+if [[ -n "$server" ]]; then
+  ln -s "$server" "$work/bin/manifest-lint"
+  export EXPECT_CODE=glob-scope
+  cat >"$work/proj/Packages/manifest.json" <<'JSON'
+{
+  "scopedRegistries": [
+    { "name": "local", "url": "http://127.0.0.1:9", "scopes": ["com.example.*"] }
+  ],
+  "dependencies": { "com.example.tools": "1.0.0" }
+}
+JSON
+else
+  printf '#!/bin/sh\nexec %q %q "$@"\n' "$(command -v node)" "$here/fake-lsp-server.cjs" >"$work/bin/manifest-lint"
+  chmod +x "$work/bin/manifest-lint"
+  echo '{ "dependencies": {} }' >"$work/proj/Packages/manifest.json"
+fi
 echo '{ "name": "web app" }' >"$work/proj/web/manifest.json"
 : >"$work/server.log"
 
@@ -23,6 +44,7 @@ if [[ $status -ne 0 ]]; then
   exit 1
 fi
 
+[[ -n "$server" ]] && exit 0
 # The snippet's own initializationOptions (the test overrides only the workspace configuration).
 node "$here/check-log.cjs" "$FAKE_SERVER_LOG" "$work/proj" \
   '{"online":false,"registryTimeout":10,"inlayHints":true,"rules":{"glob-scope":"warning"}}' \

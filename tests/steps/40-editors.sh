@@ -5,8 +5,9 @@
 # installed, the Neovim (0.7.2+) and Emacs/Eglot snippets in real headless editors.
 #
 # Idempotent; quiet on success; the last line is `editors: N passed, N failed[, N skipped]`.
-# Env: MANIFEST_LINT_BIN=path/to/manifest-lint to check package.json's rule list against it
-# (default: target/debug/manifest-lint, or target/release/manifest-lint, when built).
+# Env: MANIFEST_LINT_BIN=path/to/manifest-lint to check package.json's rule list against it and
+# to run the Neovim and Emacs snippets against the real server (default: target/debug/manifest-lint,
+# or target/release/manifest-lint, when built).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vscode="$root/editors/vscode"
@@ -160,12 +161,18 @@ has_eglot || apt_install emacs-nox elpa-eglot || true
 
 if command -v nvim >/dev/null; then
   check "Neovim: editors/neovim/manifest-lint.lua in headless nvim" "$root/editors/test/neovim.sh"
+  if [[ -n "$bin" ]]; then
+    check "Neovim: the snippet with the real server ($bin)" "$root/editors/test/neovim.sh" --server "$bin"
+  fi
 else
   skipped=$((skipped + 1))
   echo "editors: skipped the Neovim check: nvim is not installed" >&2
 fi
 if has_eglot; then
   check "Emacs: editors/emacs/manifest-lint.el with Eglot in batch Emacs" "$root/editors/test/emacs.sh"
+  if [[ -n "$bin" ]]; then
+    check "Emacs: the snippet with the real server ($bin)" "$root/editors/test/emacs.sh" --server "$bin"
+  fi
 else
   skipped=$((skipped + 1))
   echo "editors: skipped the Emacs check: emacs with eglot is not installed" >&2
