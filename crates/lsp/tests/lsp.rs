@@ -850,3 +850,51 @@ async fn the_lock_file_and_project_configuration_beside_the_manifest() {
         ["redundant-scope"]
     );
 }
+
+#[tokio::test]
+async fn registrations_and_inlay_hint_refresh_when_the_client_allows_them() {
+    let mut client = inproc::start();
+    client.configuration = json!({"online": false});
+    client
+        .initialize(
+            json!({"workspace": {
+                "configuration": true,
+                "didChangeConfiguration": {"dynamicRegistration": true},
+                "didChangeWatchedFiles": {"dynamicRegistration": true},
+                "inlayHint": {"refreshSupport": true}}}),
+            json!({"online": false}),
+        )
+        .await;
+    client.open(URI, 1, MANIFEST).await;
+    client.diagnostics(URI, 1).await;
+    client.drain(Duration::from_millis(200)).await;
+    assert!(
+        client
+            .server_requests
+            .contains(&"client/registerCapability".to_string()),
+        "{:?}",
+        client.server_requests
+    );
+    client.configuration = json!({"online": false, "inlayHints": false});
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
+        .await;
+    client.drain(Duration::from_millis(300)).await;
+    assert!(
+        client
+            .server_requests
+            .contains(&"workspace/inlayHint/refresh".to_string()),
+        "{:?}",
+        client.server_requests
+    );
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(URI), "range": {"start": pos(0, 0), "end": pos(99, 0)}}),
+        )
+        .await;
+    assert_eq!(hints, json!([]));
+}
