@@ -49,6 +49,18 @@ fn dependency(analysis: &Analysis, index: usize, online: Online<'_>) -> String {
     let manifest = &analysis.manifest;
     let dep = &manifest.dependencies()[index];
     let name = &dep.name.value;
+    if let Some(source) = lookup::non_registry_source(dep) {
+        let what = if source == "Git" {
+            "a Git repository"
+        } else {
+            "a local folder or tarball (`file:`)"
+        };
+        return format!(
+            "**{}** comes from {what}: no registry is asked for it. The packages it depends on \
+             resolve through the scopes as usual.\n",
+            code(name)
+        );
+    }
     let explanation = analysis.explain(name);
     let mut out = format!(
         "**{}** → **{}** (`{}`)\n\n",

@@ -92,3 +92,14 @@ pub fn registry_of<'m>(
         None => (manifest.default_registry_url(), None),
     }
 }
+
+/// For a dependency that no registry serves (a `file:` folder or tarball, or a Git URL): a short
+/// name for where it comes from.
+pub fn non_registry_source(dep: &manifest_lint_core::model::Dependency) -> Option<&'static str> {
+    use manifest_lint_core::version::{DependencySource, classify};
+    match classify(&dep.version.as_ref()?.value) {
+        Ok(DependencySource::File) => Some("local"),
+        Ok(DependencySource::Git) => Some("Git"),
+        _ => None,
+    }
+}

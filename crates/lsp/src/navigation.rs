@@ -22,7 +22,11 @@ pub fn definition(
     let Target::Dependency(i) = target else {
         return None;
     };
-    let name = &analysis.manifest.dependencies()[i].name.value;
+    let dep = &analysis.manifest.dependencies()[i];
+    if lookup::non_registry_source(dep).is_some() {
+        return None;
+    }
+    let name = &dep.name.value;
     let winner = analysis.resolve(name).winner?;
     let (_, scope_span) = lookup::scope(&analysis.manifest, winner)?;
     Some(Location::new(
@@ -42,15 +46,27 @@ pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<Inla
         if value.end < range.start || value.end > range.end {
             continue;
         }
-        let explanation = analysis.explain(&dep.name.value);
+        let (label, tooltip) = match lookup::non_registry_source(dep) {
+            Some(source) => (
+                source.to_string(),
+                "No registry is asked for it.".to_string(),
+            ),
+            None => {
+                let explanation = analysis.explain(&dep.name.value);
+                (
+                    explanation.registry.name.clone(),
+                    explanation.sentences().join("\n\n"),
+                )
+            }
+        };
         hints.push(InlayHint {
             position: view.current.position(value.end, encoding),
-            label: InlayHintLabel::String(format!("→ {}", explanation.registry.name)),
+            label: InlayHintLabel::String(format!("→ {label}")),
             kind: None,
             text_edits: None,
             tooltip: Some(InlayHintTooltip::MarkupContent(MarkupContent {
                 kind: MarkupKind::Markdown,
-                value: explanation.sentences().join("\n\n"),
+                value: tooltip,
             })),
             padding_left: Some(true),
             padding_right: None,

@@ -186,6 +186,31 @@ async fn hover_explains_dependencies_scopes_and_registries() {
     assert!(url.contains("Online checks are off"), "{url}");
 
     assert_eq!(hover_text(&mut client, URI, pos(0, 0)).await, None);
+
+    // Local and Git packages go to no registry.
+    let text = r#"{"dependencies": {"com.acme.local": "file:../Acme", "com.acme.git": "https://github.com/acme/x.git#v1"}}"#;
+    client.change_all(URI, 2, text).await;
+    let local = hover_text(&mut client, URI, find(text, "acme.local", 0, 0))
+        .await
+        .unwrap();
+    assert!(local.contains("local folder or tarball"), "{local}");
+    let git = hover_text(&mut client, URI, find(text, "acme.git", 0, 0))
+        .await
+        .unwrap();
+    assert!(git.contains("a Git repository"), "{git}");
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(URI), "range": {"start": pos(0, 0), "end": pos(1, 0)}}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["→ local", "→ Git"]);
 }
 
 #[tokio::test]
