@@ -731,6 +731,15 @@ async fn settings_from_initialization_options_and_configuration() {
     assert_eq!(codes(&diagnostics), ["redundant-scope", "duplicate-scope"]);
     assert_eq!(diagnostics[1]["severity"], 4);
 
+    // A wrong value is ignored, and the user is told.
+    let mut client =
+        inproc::with_options(json!({"online": false, "registryTimeout": "soon"})).await;
+    let log = client.wait_for("window/logMessage", |_| true).await;
+    assert!(
+        log["message"].as_str().unwrap().contains("registryTimeout"),
+        "{log}"
+    );
+
     // A client without workspace/configuration pushes its settings.
     let mut client = inproc::offline().await;
     client.open(URI, 1, MANIFEST).await;
