@@ -26,7 +26,10 @@ fn typical() -> (String, String) {
     let corpus = root.join("../shared/corpus/IvanMurzak__Unity-MCP.json");
     match std::fs::read_to_string(&corpus) {
         Ok(text) => (text, "IvanMurzak__Unity-MCP.json".to_string()),
-        Err(_) => (generate(40), "generated (corpus not found)".to_string()),
+        Err(_) => (
+            generate(1),
+            "generated: the shared corpus was not found".to_string(),
+        ),
     }
 }
 
