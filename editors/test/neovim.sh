@@ -47,5 +47,13 @@ if [[ $status -ne 0 ]]; then
 fi
 
 [[ -n "$server" ]] && exit 0
+
+# lspconfig.lua, against a stub nvim-lspconfig (its vim.lsp.config branch needs Neovim 0.11).
+if ! SNIPPET="$here/../neovim/lspconfig.lua" timeout 30 nvim --headless --clean -n \
+  -c "luafile $here/neovim-lspconfig-check.lua" >"$work/nvim-lspconfig.out" 2>&1; then
+  cat "$work/nvim-lspconfig.out" >&2
+  exit 1
+fi
+
 node "$here/check-log.cjs" "$FAKE_SERVER_LOG" "$work/proj" \
   '{"online":false,"registryTimeout":10,"inlayHints":true,"rules":{"glob-scope":"warning"}}'
