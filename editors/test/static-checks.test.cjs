@@ -131,3 +131,13 @@ test('Helix: language server and unity-manifest language', () => {
   assert.match(toml, /language-servers = \["manifest-lint"/);
   assert.equal(read('helix/queries/unity-manifest/highlights.scm').trim(), '; inherits: json');
 });
+
+test('Sublime Text: LSP client settings', () => {
+  // LSP.sublime-settings is JSON with // line comments.
+  const text = read('sublime/LSP.sublime-settings').replace(/^\s*\/\/.*$/gm, '');
+  const client = JSON.parse(text).clients['manifest-lint'];
+  assert.deepEqual(client.command, ['manifest-lint', 'lsp']);
+  assert.equal(client.selector, 'source.json');
+  assert.deepEqual(client.initializationOptions, DEFAULTS);
+  assert.deepEqual(client.settings, { manifestLint: DEFAULTS });
+});
