@@ -5,6 +5,9 @@
 //!   `GET <url>/-/all`, giving a [`RegistryStatus`].
 //! * Per package resolved to that registry: `GET <url>/<name>` (the npm packument), giving a
 //!   [`PackageStatus`] with the listed versions and `dist-tags.latest`.
+//! * For completing package names, on request ([`Prober::search`]):
+//!   `GET <url>/-/v1/search?text=<text>&from=0&size=250`, and after a 404 `GET <url>/-/all`,
+//!   giving [`SearchResults`] (names, latest versions, descriptions).
 //!
 //! Credentials come from Unity's `.upmconfig.toml` files ([`upmconfig`]); the global file's
 //! `caFile` is trusted in addition to the built-in roots; `HTTPS_PROXY`, `HTTP_PROXY` and
@@ -35,6 +38,7 @@
 
 mod cache;
 mod http;
+mod search;
 pub mod upmconfig;
 mod urls;
 
@@ -57,6 +61,7 @@ use tokio::task::JoinSet;
 
 use crate::cache::TtlCache;
 use crate::http::{Body, Exchange, get};
+pub use crate::search::{SearchHit, SearchResults, SearchSource};
 pub use crate::upmconfig::{ConfigError, UpmConfig};
 use crate::urls::RegistryBase;
 
@@ -82,8 +87,17 @@ pub struct ProbeOptions {
     pub max_redirects: usize,
     /// Largest packument read (`GET <url>/<name>`). Default 32 MiB.
     pub max_packument_bytes: usize,
-    /// Largest search answer read (`size=1` makes a real one tiny). Default 1 MiB.
+    /// Largest search answer read by the status probe (`size=1` makes a real one tiny).
+    /// Default 1 MiB.
     pub max_search_bytes: usize,
+    /// Results asked for per [`Prober::search`] (`size=`, as Unity asks). Default 250; 0 counts
+    /// as 1.
+    pub search_size: usize,
+    /// Largest answer of a [`Prober::search`] read from `/-/v1/search`. Default 8 MiB.
+    pub max_search_results_bytes: usize,
+    /// Largest `/-/all` read by a [`Prober::search`] (the whole index of the registry). Default
+    /// 32 MiB; past it the search fails rather than reading on.
+    pub max_all_bytes: usize,
     /// The `User-Agent` header.
     pub user_agent: String,
 }
@@ -97,6 +111,9 @@ impl Default for ProbeOptions {
             max_redirects: 5,
             max_packument_bytes: 32 * 1024 * 1024,
             max_search_bytes: 1024 * 1024,
+            search_size: 250,
+            max_search_results_bytes: 8 * 1024 * 1024,
+            max_all_bytes: 32 * 1024 * 1024,
             user_agent: format!("manifest-lint/{}", env!("CARGO_PKG_VERSION")),
         }
     }
@@ -183,6 +200,7 @@ struct Inner {
     permits: Semaphore,
     registries: TtlCache<String, RegistryStatus>,
     packages: TtlCache<(String, String), PackageStatus>,
+    searches: TtlCache<(String, String), SearchResults>,
     /// Registry URL -> when and why a package request to it failed at the network level: later
     /// package requests to it are skipped until the cache TTL passes.
     tripped: Mutex<HashMap<String, (Instant, String)>>,
@@ -222,6 +240,7 @@ impl Prober {
                 config,
                 registries: TtlCache::new(ttl),
                 packages: TtlCache::new(ttl),
+                searches: TtlCache::new(ttl),
                 tripped: Mutex::new(HashMap::new()),
             }),
         })
@@ -252,6 +271,7 @@ impl Prober {
     pub fn clear_cache(&self) {
         self.inner.registries.clear();
         self.inner.packages.clear();
+        self.inner.searches.clear();
         self.lock_tripped().clear();
     }
 
@@ -277,6 +297,33 @@ impl Prober {
                 self.fetch_package_status(url, name)
             })
             .await
+    }
+
+    /// Searches the registry at `url` for `text` (for completing package names): `GET
+    /// <url>/-/v1/search?text=<text>&from=0&size=<search_size>`, and after a 404 `GET <url>/-/all`
+    /// (capped at `max_all_bytes`; the names starting with `text` are kept). Cached by
+    /// `(url, text)`, failures too, with one request in flight per pair; the registry's own
+    /// credentials only. No request is sent when the registry is known (from
+    /// [`Prober::registry_status`]'s cache) to be unreachable or to have no search endpoint.
+    /// Never fails: a failure is [`SearchSource::Failed`] with no hits.
+    ///
+    /// Search is fuzzy (a registry may return names that merely mention the text): callers
+    /// filter the hits themselves.
+    pub async fn search(&self, url: &str, text: &str) -> SearchResults {
+        self.inner
+            .searches
+            .get_or_compute((url.to_string(), text.to_string()), || {
+                self.fetch_search(url, text)
+            })
+            .await
+    }
+
+    /// The cached answer of [`Prober::search`] for `(url, text)`, if there is a fresh one;
+    /// never sends anything (a language server answers completion from it without waiting).
+    pub fn cached_search(&self, url: &str, text: &str) -> Option<SearchResults> {
+        self.inner
+            .searches
+            .peek(&(url.to_string(), text.to_string()))
     }
 
     /// Probes every registry of `targets` in parallel and then, for each one that is not
@@ -484,6 +531,70 @@ impl Prober {
             _ => RegistryStatus::Reachable {
                 search: SearchSupport::None { status: Some(code) },
             },
+        }
+    }
+
+    async fn fetch_search(&self, url: &str, text: &str) -> SearchResults {
+        let base = match RegistryBase::parse(url) {
+            Ok(base) => base,
+            Err(detail) => return SearchResults::failed(detail),
+        };
+        match self.inner.registries.peek(&url.to_string()) {
+            Some(RegistryStatus::Unreachable { .. }) => {
+                return SearchResults::failed("not requested: the registry is unreachable");
+            }
+            Some(RegistryStatus::Reachable {
+                search: SearchSupport::None { status },
+            }) => {
+                let why = status.map_or(String::new(), |code| format!(" (HTTP {code})"));
+                return SearchResults::failed(format!(
+                    "not requested: the registry has no search endpoint{why}"
+                ));
+            }
+            _ => {}
+        }
+        let options = &self.inner.options;
+        let size = options.search_size.max(1);
+        let ex = self.exchange(&base, url, ACCEPT_JSON);
+        let _permit = self.inner.permits.acquire().await.ok();
+        let cap = options.max_search_results_bytes;
+        let answer = match get(&ex, base.search_page(text, size), Body::Full { cap }).await {
+            Ok(answer) => answer,
+            Err(f) => return SearchResults::failed(f.detail),
+        };
+        let code = answer.status.as_u16();
+        match code {
+            200..=299 => search::parse_v1(&answer.body, size).unwrap_or_else(|e| {
+                SearchResults::failed(format!(
+                    "/-/v1/search answered HTTP {code} with a body that is not a search \
+                     result ({e})"
+                ))
+            }),
+            404 => {
+                let cap = options.max_all_bytes;
+                match get(&ex, base.all(), Body::Full { cap }).await {
+                    Ok(all) if all.status.is_success() => search::parse_all(&all.body, text, size)
+                        .unwrap_or_else(|e| {
+                            SearchResults::failed(format!(
+                                "/-/all answered HTTP {} with a body that is not an index \
+                                 ({e})",
+                                all.status.as_u16()
+                            ))
+                        }),
+                    Ok(all) => SearchResults::failed(format!(
+                        "/-/v1/search answered HTTP 404 and /-/all HTTP {}",
+                        status_text(all.status)
+                    )),
+                    Err(f) => SearchResults::failed(format!(
+                        "/-/v1/search answered HTTP 404; /-/all: {}",
+                        f.detail
+                    )),
+                }
+            }
+            _ => SearchResults::failed(format!(
+                "/-/v1/search answered HTTP {}",
+                status_text(answer.status)
+            )),
         }
     }
 

@@ -41,11 +41,16 @@ impl RegistryBase {
 
     /// `GET <base>/-/v1/search?text=<scope>&from=0&size=1`.
     pub(crate) fn search(&self, scope: &str) -> Url {
+        self.search_page(scope, 1)
+    }
+
+    /// `GET <base>/-/v1/search?text=<text>&from=0&size=<size>`.
+    pub(crate) fn search_page(&self, text: &str, size: usize) -> Url {
         let mut url = self.join("-/v1/search");
         url.query_pairs_mut()
-            .append_pair("text", scope)
+            .append_pair("text", text)
             .append_pair("from", "0")
-            .append_pair("size", "1");
+            .append_pair("size", &size.to_string());
         url
     }
 
@@ -97,6 +102,10 @@ mod tests {
             assert_eq!(
                 base.search("com.example").as_str(),
                 "https://host/npm/@owner/-/v1/search?text=com.example&from=0&size=1"
+            );
+            assert_eq!(
+                base.search_page("com.example.to ols&x", 250).as_str(),
+                "https://host/npm/@owner/-/v1/search?text=com.example.to+ols%26x&from=0&size=250"
             );
             assert_eq!(base.all().as_str(), "https://host/npm/@owner/-/all");
             assert_eq!(

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::{FakeServer, Reply, closed_port, config, healthy, options, prober};
 use manifest_lint_registry::{
     Credentials, NetworkFailure, PackageStatus, ProbeOptions, ProbeTarget, Prober, RegistryStatus,
-    SearchSupport, UpmConfig,
+    SearchResults, SearchSource, SearchSupport, UpmConfig,
 };
 
 fn unreachable(status: &RegistryStatus) -> (NetworkFailure, &str) {
@@ -632,4 +632,258 @@ async fn invalid_urls_are_reported_not_requested() {
             PackageStatus::Unknown { .. }
         ));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prober::search (completion of package names)
+// ---------------------------------------------------------------------------------------------
+
+fn failed(results: &SearchResults) -> &str {
+    assert!(results.hits.is_empty(), "{results:?}");
+    match &results.source {
+        SearchSource::Failed { detail } => detail,
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}
+
+const SEARCH_ANSWER: &str = r#"{"objects":[
+    {"package":{"name":"com.example.tools","version":"1.2.0","description":"Tools"}},
+    {"package":{"name":"com.example.other","version":"0.1.0"}}],"total":2}"#;
+
+#[tokio::test]
+async fn search_asks_for_a_page_of_250() {
+    let server = FakeServer::start(|_| Reply::Json(200, SEARCH_ANSWER.into())).await;
+    let url = format!("{}/npm/", server.url());
+    let results = prober(UpmConfig::empty())
+        .search(&url, "com.example.to")
+        .await;
+    assert_eq!(results.source, SearchSource::V1Search);
+    assert_eq!(results.hits.len(), 2);
+    assert_eq!(results.hits[0].version.as_deref(), Some("1.2.0"));
+    assert_eq!(results.hits[0].description.as_deref(), Some("Tools"));
+    assert_eq!(results.hits[1].description, None);
+    assert!(!results.truncated);
+    let request = &server.requests()[0];
+    assert_eq!(
+        request.target,
+        "/npm/-/v1/search?text=com.example.to&from=0&size=250"
+    );
+    assert_eq!(request.header("accept"), Some("application/json"));
+}
+
+#[tokio::test]
+async fn search_405_is_empty_and_cached() {
+    // GitHub Packages: no search endpoint.
+    let server = FakeServer::start(|r| {
+        if r.path().ends_with("/-/v1/search") {
+            Reply::Status(405)
+        } else {
+            healthy(r)
+        }
+    })
+    .await;
+    let url = server.url();
+    let p = prober(UpmConfig::empty());
+    let results = p.search(&url, "com.example").await;
+    assert!(failed(&results).contains("405"), "{results:?}");
+    assert!(!results.truncated);
+    assert_eq!(p.cached_search(&url, "com.example"), Some(results.clone()));
+    for _ in 0..3 {
+        assert_eq!(p.search(&url, "com.example").await, results);
+    }
+    // One request: cached, and 405 is not 404, so /-/all is not tried.
+    assert_eq!(server.count(), 1, "{:?}", server.requests());
+    // Another text is another request.
+    p.search(&url, "com.example.tools").await;
+    assert_eq!(server.count(), 2);
+    // Until the cache is cleared.
+    p.clear_cache();
+    assert_eq!(p.cached_search(&url, "com.example"), None);
+}
+
+#[tokio::test]
+async fn search_404_reads_all_filtered_by_prefix() {
+    let server = FakeServer::start(|r| {
+        if r.path() == "/-/all" {
+            Reply::Json(
+                200,
+                r#"{"_updated":1,
+                    "com.example.tools":{"name":"com.example.tools","dist-tags":{"latest":"1.2.0"},"description":"Tools"},
+                    "com.examplex.no":{"name":"com.examplex.no"},
+                    "org.other":{"name":"org.other"}}"#
+                    .into(),
+            )
+        } else {
+            Reply::Status(404)
+        }
+    })
+    .await;
+    let url = server.url();
+    let p = prober(UpmConfig::empty());
+    let results = p.search(&url, "com.example.").await;
+    assert_eq!(results.source, SearchSource::AllEndpoint);
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.hits[0].name, "com.example.tools");
+    assert_eq!(results.hits[0].version.as_deref(), Some("1.2.0"));
+    p.search(&url, "com.example.").await;
+    let paths: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, ["/-/v1/search", "/-/all"]);
+
+    // /-/all has its own cap: past it the search fails rather than reading on.
+    let endless = FakeServer::start(|r| {
+        if r.path() == "/-/all" {
+            Reply::Endless
+        } else {
+            Reply::Status(404)
+        }
+    })
+    .await;
+    let opts = ProbeOptions {
+        max_all_bytes: 1024 * 1024,
+        ..options(Duration::from_secs(20))
+    };
+    let p = Prober::new(opts, UpmConfig::empty()).expect("prober");
+    let started = Instant::now();
+    let results = p.search(&endless.url(), "com.example").await;
+    assert!(
+        failed(&results).contains("larger than 1 MiB"),
+        "{results:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+
+    // Neither endpoint: empty, saying so.
+    let neither = FakeServer::start(|_| Reply::Status(404)).await;
+    let results = prober(UpmConfig::empty())
+        .search(&neither.url(), "com.example")
+        .await;
+    assert!(failed(&results).contains("/-/all HTTP 404"), "{results:?}");
+}
+
+#[tokio::test]
+async fn search_failures_are_empty_results() {
+    let p = Prober::new(options(Duration::from_secs(1)), UpmConfig::empty()).expect("prober");
+    // Not JSON, a huge answer, silence, refusal, an unusable URL.
+    let html = FakeServer::start(|_| Reply::Json(200, "<html></html>".into())).await;
+    assert!(failed(&p.search(&html.url(), "com.x").await).contains("not a search result"));
+    let endless = FakeServer::start(|_| Reply::Endless).await;
+    let opts = ProbeOptions {
+        max_search_results_bytes: 1024 * 1024,
+        ..options(Duration::from_secs(20))
+    };
+    let capped = Prober::new(opts, UpmConfig::empty()).expect("prober");
+    assert!(failed(&capped.search(&endless.url(), "com.x").await).contains("larger than 1 MiB"));
+    let silent = FakeServer::start(|_| Reply::Silent).await;
+    let started = Instant::now();
+    assert!(failed(&p.search(&silent.url(), "com.x").await).contains("within 1 s"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let refused = format!("http://127.0.0.1:{}", closed_port());
+    let detail = failed(&p.search(&refused, "com.x").await).to_string();
+    assert!(
+        !detail.contains("127.0.0.1"),
+        "details name no URL: {detail}"
+    );
+    failed(&p.search("ftp://example.com", "com.x").await);
+}
+
+#[tokio::test]
+async fn search_is_not_sent_where_it_cannot_work() {
+    // A registry already known to have no search endpoint, or to be unreachable, is not asked.
+    let server = FakeServer::start(|r| {
+        if r.path().ends_with("/-/v1/search") {
+            Reply::Status(405)
+        } else {
+            healthy(r)
+        }
+    })
+    .await;
+    let p = prober(UpmConfig::empty());
+    p.registry_status(&server.url(), "com.example").await;
+    assert_eq!(server.count(), 1);
+    let results = p.search(&server.url(), "com.example").await;
+    assert!(
+        failed(&results).contains("no search endpoint"),
+        "{results:?}"
+    );
+    assert_eq!(server.count(), 1);
+
+    let down = FakeServer::start(|_| Reply::Status(503)).await;
+    p.registry_status(&down.url(), "com.example").await;
+    let results = p.search(&down.url(), "com.example").await;
+    assert!(failed(&results).contains("unreachable"), "{results:?}");
+    assert_eq!(down.count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_searches_share_one_request() {
+    let server = FakeServer::start(|_| {
+        Reply::Delayed(
+            Duration::from_millis(300),
+            Box::new(Reply::Json(200, SEARCH_ANSWER.into())),
+        )
+    })
+    .await;
+    let url = server.url();
+    let p = prober(UpmConfig::empty());
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let p = p.clone();
+        let url = url.clone();
+        tasks.push(tokio::spawn(
+            async move { p.search(&url, "com.example").await },
+        ));
+    }
+    // While in flight nothing is cached yet.
+    assert_eq!(p.cached_search(&url, "com.example"), None);
+    for t in tasks {
+        assert_eq!(t.await.expect("task").hits.len(), 2);
+    }
+    assert_eq!(server.count(), 1, "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn search_sends_the_token_only_to_its_registry() {
+    let b = Arc::new(FakeServer::start(|_| Reply::Json(200, SEARCH_ANSWER.into())).await);
+    let b_url = b.url();
+    let b_for_a = b_url.clone();
+    let a = FakeServer::start(move |r| {
+        let authorised = r.header("authorization") == Some(&format!("Bearer {SECRET}"));
+        if r.target.contains("text=com.elsewhere") {
+            // Redirected to another host: the token must not follow.
+            Reply::Redirect(302, format!("{b_for_a}/-/v1/search?text=com.elsewhere"))
+        } else if authorised {
+            Reply::Json(200, SEARCH_ANSWER.into())
+        } else {
+            Reply::Status(401)
+        }
+    })
+    .await;
+    let a_url = format!("{}/npm", a.url());
+    let (cfg, _dir) = config(
+        &format!("[npmAuth.\"{a_url}\"]\ntoken = \"{SECRET}\"\n"),
+        None,
+    );
+    let p = prober(cfg);
+    assert_eq!(p.search(&a_url, "com.example").await.hits.len(), 2);
+    assert_eq!(p.search(&a_url, "com.elsewhere").await.hits.len(), 2);
+    // B, searched directly and through A's redirect, never sees a token.
+    assert_eq!(p.search(&b_url, "com.example").await.hits.len(), 2);
+    assert_eq!(b.count(), 2);
+    for r in b.requests() {
+        assert!(r.header("authorization").is_none(), "{r:?}");
+    }
+    assert!(
+        a.requests()
+            .iter()
+            .all(|r| r.header("authorization").is_some())
+    );
+    // 401 without credentials: empty, and the detail says the status.
+    let results = prober(UpmConfig::empty())
+        .search(&a_url, "com.example")
+        .await;
+    assert!(failed(&results).contains("401"), "{results:?}");
+    assert!(!format!("{results:?}").contains(SECRET));
 }

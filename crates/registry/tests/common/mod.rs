@@ -140,10 +140,12 @@ impl Verdaccio {
         let body = serde_json::json!({
             "_id": name,
             "name": name,
+            "description": format!("Fixture {name}"),
             "dist-tags": { tag: version },
             "versions": { version: {
                 "name": name,
                 "version": version,
+                "description": format!("Fixture {name}"),
                 "unity": "2021.3",
                 "dist": { "tarball": format!("{}/{name}/-/{name}-{version}.tgz", self.url) },
             }},
@@ -180,7 +182,9 @@ impl Drop for Verdaccio {
 
 /// The per-test-binary Verdaccio, seeded once:
 /// `com.example.tools` 1.0.0, 1.2.0 (latest), 2.0.0-preview.1 (tag preview);
-/// `com.example.other` 1.0.0; `com.private.secret` 1.0.0 (readable only with a token).
+/// `com.example.other` 1.0.0; `com.private.secret` 1.0.0 (readable only with a token);
+/// `org.elsewhere.com.example` 1.0.0 (outside `com.example`, for fuzzy search). Each described
+/// as "Fixture <name>".
 pub struct Seeded {
     pub server: Verdaccio,
     /// Token of user `alice`.
@@ -198,6 +202,7 @@ pub fn verdaccio() -> &'static Seeded {
             ("com.example.tools", "2.0.0-preview.1", "preview"),
             ("com.example.other", "1.0.0", "latest"),
             ("com.private.secret", "1.0.0", "latest"),
+            ("org.elsewhere.com.example", "1.0.0", "latest"),
         ] {
             server.publish(&token, name, version, tag);
         }
