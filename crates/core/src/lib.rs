@@ -197,20 +197,7 @@ fn finish(
         input: &input,
         lock: lock.as_ref(),
     };
-    let mut diagnostics = rules::run_all(&ctx);
-    if !options.levels.is_empty() {
-        diagnostics.retain_mut(|d| match options.levels.get(d.rule.id) {
-            Some(RuleLevel::Off) => false,
-            Some(RuleLevel::On(severity)) => {
-                d.severity = *severity;
-                true
-            }
-            None => true,
-        });
-    }
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id))
-    });
+    let diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);
     Analysis {
         parsed: ast.is_some(),
@@ -225,15 +212,24 @@ fn finish(
 /// for what Unity ignores there (`ignored-scoped-registries`). Spans refer to `text`; the
 /// options' rule levels apply as for manifests.
 pub fn lint_package_json(text: &str, options: &LintOptions<'_>) -> Vec<Diagnostic> {
-    let mut diagnostics = rules::check_package_json(text);
-    diagnostics.retain_mut(|d| match options.levels.get(d.rule.id) {
-        Some(RuleLevel::Off) => false,
-        Some(RuleLevel::On(severity)) => {
-            d.severity = *severity;
-            true
-        }
-        None => true,
-    });
+    apply_levels_and_sort(rules::check_package_json(text), options)
+}
+
+/// Applies the configured rule levels (dropping rules turned off) and sorts by position.
+fn apply_levels_and_sort(
+    mut diagnostics: Vec<Diagnostic>,
+    options: &LintOptions<'_>,
+) -> Vec<Diagnostic> {
+    if !options.levels.is_empty() {
+        diagnostics.retain_mut(|d| match options.levels.get(d.rule.id) {
+            Some(RuleLevel::Off) => false,
+            Some(RuleLevel::On(severity)) => {
+                d.severity = *severity;
+                true
+            }
+            None => true,
+        });
+    }
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, a.rule.id).cmp(&(b.span.start, b.span.end, b.rule.id))
     });

@@ -33,46 +33,42 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else {
+    for entry in ctx.scopes() {
+        let (scopes, scope) = (entry.list, entry.scope);
+        let value = &scope.value;
+        if value.starts_with('@') || !value.contains(GLOB_CHARS) {
             continue;
-        };
-        for scope in &scopes.items {
-            let value = &scope.value;
-            if value.starts_with('@') || !value.contains(GLOB_CHARS) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                &GLOB_SCOPE,
-                scope.span,
-                format!(
-                    "`{value}` is a glob pattern, but Unity matches scopes literally: it matches no package"
-                ),
-            );
-            let namespace = value.trim_end_matches(['*', '.']);
-            if !namespace.is_empty()
-                && !namespace.contains(GLOB_CHARS)
-                && super::invalid_scope::is_well_formed(namespace)
-            {
-                d = d.with_note(format!(
-                    "`{namespace}` alone already covers every package under it"
-                ));
-                let listed = scopes.items.iter().any(|s| s.value == namespace);
-                d = d.with_fix(if listed {
-                    Fix::safe(
-                        format!("Remove it (`{namespace}` is already listed)"),
-                        vec![remove_list_item(&scopes.element_spans, scope.element)],
-                    )
-                } else {
-                    Fix::safe(
-                        format!("Use `{namespace}`"),
-                        vec![Edit::replace(scope.span, json_string(namespace))],
-                    )
-                });
-            } else {
-                d = d.with_note("list the package name prefix itself, e.g. `com.example`, which covers every package under it");
-            }
-            out.push(d);
         }
+        let mut d = Diagnostic::new(
+            &GLOB_SCOPE,
+            scope.span,
+            format!(
+                "`{value}` is a glob pattern, but Unity matches scopes literally: it matches no package"
+            ),
+        );
+        let namespace = value.trim_end_matches(['*', '.']);
+        if !namespace.is_empty()
+            && !namespace.contains(GLOB_CHARS)
+            && super::invalid_scope::is_well_formed(namespace)
+        {
+            d = d.with_note(format!(
+                "`{namespace}` alone already covers every package under it"
+            ));
+            let listed = scopes.items.iter().any(|s| s.value == namespace);
+            d = d.with_fix(if listed {
+                Fix::safe(
+                    format!("Remove it (`{namespace}` is already listed)"),
+                    vec![remove_list_item(&scopes.element_spans, scope.element)],
+                )
+            } else {
+                Fix::safe(
+                    format!("Use `{namespace}`"),
+                    vec![Edit::replace(scope.span, json_string(namespace))],
+                )
+            });
+        } else {
+            d = d.with_note("list the package name prefix itself, e.g. `com.example`, which covers every package under it");
+        }
+        out.push(d);
     }
 }

@@ -28,13 +28,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let urls = ctx
-        .manifest
-        .registries()
-        .iter()
-        .filter_map(|r| r.url.as_ref())
-        .chain(ctx.manifest.registry.as_ref());
-    for url in urls {
+    for url in ctx.registry_urls() {
         let Err(problem) = parse_registry_url(&url.value) else {
             continue;
         };

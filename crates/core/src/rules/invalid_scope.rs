@@ -1,3 +1,4 @@
+use super::ScopeEntry;
 use super::glob_scope::GLOB_CHARS;
 use super::prelude::*;
 
@@ -67,42 +68,37 @@ fn problem(s: &str) -> Option<&'static str> {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else {
+    for ScopeEntry { scope, .. } in ctx.scopes() {
+        let value = scope.value.as_str();
+        if value.starts_with('@') || value.contains(GLOB_CHARS) {
+            continue;
+        }
+        let Some(problem) = problem(value) else {
             continue;
         };
-        for scope in &scopes.items {
-            let value = scope.value.as_str();
-            if value.starts_with('@') || value.contains(GLOB_CHARS) {
-                continue;
-            }
-            let Some(problem) = problem(value) else {
-                continue;
-            };
-            let shown = if value.is_empty() {
-                "This scope".to_string()
-            } else {
-                format!("`{value}`")
-            };
-            let mut d = Diagnostic::new(
-                &INVALID_SCOPE,
-                scope.span,
-                format!("{shown} {problem}; it matches no package"),
-            );
-            let trimmed = value.trim().trim_matches('.');
-            let lowered = trimmed.to_lowercase();
-            if !trimmed.is_empty() && trimmed != value && is_well_formed(trimmed) {
-                d = d.with_fix(Fix::safe(
-                    format!("Use `{trimmed}`"),
-                    vec![Edit::replace(scope.span, json_string(trimmed))],
-                ));
-            } else if !lowered.is_empty() && lowered != value && is_well_formed(&lowered) {
-                d = d.with_fix(Fix::unsafe_(
-                    format!("Use `{lowered}`"),
-                    vec![Edit::replace(scope.span, json_string(&lowered))],
-                ));
-            }
-            out.push(d);
+        let shown = if value.is_empty() {
+            "This scope".to_string()
+        } else {
+            format!("`{value}`")
+        };
+        let mut d = Diagnostic::new(
+            &INVALID_SCOPE,
+            scope.span,
+            format!("{shown} {problem}; it matches no package"),
+        );
+        let trimmed = value.trim().trim_matches('.');
+        let lowered = trimmed.to_lowercase();
+        if !trimmed.is_empty() && trimmed != value && is_well_formed(trimmed) {
+            d = d.with_fix(Fix::safe(
+                format!("Use `{trimmed}`"),
+                vec![Edit::replace(scope.span, json_string(trimmed))],
+            ));
+        } else if !lowered.is_empty() && lowered != value && is_well_formed(&lowered) {
+            d = d.with_fix(Fix::unsafe_(
+                format!("Use `{lowered}`"),
+                vec![Edit::replace(scope.span, json_string(&lowered))],
+            ));
         }
+        out.push(d);
     }
 }

@@ -118,6 +118,30 @@ impl Context<'_> {
         }
     }
 
+    /// Every string scope of every registry, in manifest order.
+    pub fn scopes(&self) -> impl Iterator<Item = ScopeEntry<'_>> {
+        self.manifest
+            .registries()
+            .iter()
+            .enumerate()
+            .flat_map(|(r, registry)| {
+                registry.scopes.iter().flat_map(move |list| {
+                    list.items
+                        .iter()
+                        .enumerate()
+                        .map(move |(s, scope)| ScopeEntry {
+                            at: crate::resolve::ScopeRef {
+                                registry: r,
+                                scope: s,
+                            },
+                            registry,
+                            list,
+                            scope,
+                        })
+                })
+            })
+    }
+
     /// Every registry URL string of the manifest with its span (scoped registries, then the
     /// legacy top-level `registry`).
     pub fn registry_urls(&self) -> impl Iterator<Item = &crate::model::Str> {
@@ -127,6 +151,16 @@ impl Context<'_> {
             .filter_map(|r| r.url.as_ref())
             .chain(self.manifest.registry.as_ref())
     }
+}
+
+/// One scope of one registry, with what rules need around it.
+pub struct ScopeEntry<'a> {
+    /// Its place, as the resolver names it.
+    pub at: crate::resolve::ScopeRef,
+    pub registry: &'a crate::model::ScopedRegistry,
+    /// The registry's whole `scopes` array (for list edits).
+    pub list: &'a crate::model::Scopes,
+    pub scope: &'a crate::model::Scope,
 }
 
 /// What went wrong before (or instead of) building the model.

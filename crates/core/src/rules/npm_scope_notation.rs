@@ -1,3 +1,4 @@
+use super::ScopeEntry;
 use super::prelude::*;
 
 declare_rule! {
@@ -27,27 +28,25 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else {
-            continue;
-        };
-        for scope in scopes.items.iter().filter(|s| s.value.starts_with('@')) {
-            let mut d = Diagnostic::new(
-                &NPM_SCOPE_NOTATION,
-                scope.span,
-                format!("`{}` uses npm's @scope notation, which Unity does not support: it matches no package", scope.value),
-            )
-            .with_note("packages meant for this registry fall through to Unity's registry and fail with 'cannot be found'");
-            let bare = scope.value[1..].replace('/', ".");
-            if bare.contains('.') && super::invalid_scope::is_well_formed(&bare) {
-                d = d.with_fix(Fix::unsafe_(
-                    format!("Use `{bare}`"),
-                    vec![Edit::replace(scope.span, json_string(&bare))],
-                ));
-            } else {
-                d = d.with_note("use the reverse-domain prefix of the package names instead, e.g. `com.company`");
-            }
-            out.push(d);
+    for ScopeEntry { scope, .. } in ctx.scopes().filter(|e| e.scope.value.starts_with('@')) {
+        let message = format!(
+            "`{}` uses npm's @scope notation, which Unity does not support: it matches no package",
+            scope.value
+        );
+        let mut d = Diagnostic::new(&NPM_SCOPE_NOTATION, scope.span, message).with_note(
+            "packages meant for this registry fall through to Unity's registry and fail with 'cannot be found'",
+        );
+        let bare = scope.value[1..].replace('/', ".");
+        if bare.contains('.') && super::invalid_scope::is_well_formed(&bare) {
+            d = d.with_fix(Fix::unsafe_(
+                format!("Use `{bare}`"),
+                vec![Edit::replace(scope.span, json_string(&bare))],
+            ));
+        } else {
+            d = d.with_note(
+                "use the reverse-domain prefix of the package names instead, e.g. `com.company`",
+            );
         }
+        out.push(d);
     }
 }

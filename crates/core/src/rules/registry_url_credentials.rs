@@ -29,13 +29,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let urls = ctx
-        .manifest
-        .registries()
-        .iter()
-        .filter_map(|r| r.url.as_ref())
-        .chain(ctx.manifest.registry.as_ref());
-    for url in urls {
+    for url in ctx.registry_urls() {
         let inner = Span::new(url.span.start + 1, url.span.end.saturating_sub(1));
         let Some(raw) = ctx.text.get(inner.range()) else {
             continue;

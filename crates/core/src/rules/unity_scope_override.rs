@@ -29,27 +29,23 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for registry in ctx.manifest.registries() {
-        let Some(scopes) = &registry.scopes else {
-            continue;
+    for entry in ctx.scopes() {
+        let (registry, scope) = (entry.registry, entry.scope);
+        let value = scope.value.as_str();
+        let what = match value {
+            "com" => "almost every package, Unity's own `com.unity.*` packages included,",
+            "com.unity" => "all of Unity's own packages (`com.unity.*`)",
+            _ if value.starts_with("com.unity.") => "Unity's own package(s) under this name",
+            _ => continue,
         };
-        for scope in &scopes.items {
-            let value = scope.value.as_str();
-            let what = match value {
-                "com" => "almost every package, Unity's own `com.unity.*` packages included,",
-                "com.unity" => "all of Unity's own packages (`com.unity.*`)",
-                _ if value.starts_with("com.unity.") => "Unity's own package(s) under this name",
-                _ => continue,
-            };
-            out.push(
-                Diagnostic::new(
-                    &UNITY_SCOPE_OVERRIDE,
-                    scope.span,
-                    format!("`{value}` sends {what} to `{}` instead of Unity's registry", registry.display_name()),
-                )
+        let message = format!(
+            "`{value}` sends {what} to `{}` instead of Unity's registry",
+            registry.display_name()
+        );
+        out.push(
+            Diagnostic::new(&UNITY_SCOPE_OVERRIDE, scope.span, message)
                 .with_note("Unity does not fall back to its own registry: if this one lacks a package, resolution fails")
                 .with_note("if this is an intended mirror, turn the rule off for this project"),
-            );
-        }
+        );
     }
 }
