@@ -1,6 +1,8 @@
 //! Completion: top-level and scoped-registry keys, `resolutionStrategy` and boolean values,
 //! scopes from the manifest's dependencies, names for `testables` and `pinnedPackages`, and
-//! versions when an online check has fetched the package's version list.
+//! versions when an online check has fetched the package's version list. For a key of
+//! `dependencies` it says what is typed there ([`NameQuery`]); package names from registry
+//! searches are completed from that by [`crate::names`].
 //!
 //! Where the cursor is comes from a tolerant scan of the text before it (the text is usually not
 //! valid JSON while the user types), so it works on any text; what to offer comes from the last
@@ -296,6 +298,38 @@ fn type_name(t: JsonType) -> &'static str {
     }
 }
 
+/// A key of `dependencies` being typed: what package names would complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameQuery {
+    /// The key's text before the cursor (`com.example.to` in `"com.example.to|"`).
+    pub typed: String,
+    /// The key's whole text when its string is closed (the key being edited, not to be left out
+    /// as already listed), else the typed text.
+    pub key: String,
+    /// What a completion replaces: the key's string literal (quotes included) or bare word, or
+    /// the empty span at the cursor.
+    pub span: Span,
+    /// No `:` follows the key: a completion may write the value too (`: "<version>"`), and a
+    /// `,` when another member follows.
+    pub value: Option<Tail>,
+    /// The keys of `dependencies` written before the cursor.
+    pub listed: Vec<String>,
+}
+
+/// What follows a key that has no value yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tail {
+    /// Another member follows (its key's quote): a `,` is needed after the value.
+    pub comma: bool,
+}
+
+/// What completion found: items, and for a key of `dependencies`, the query for package names.
+#[derive(Debug, Default)]
+pub struct Completion {
+    pub items: Vec<CompletionItem>,
+    pub names: Option<NameQuery>,
+}
+
 /// The completion items at `cursor` (a byte offset in `current`). `good` is the analysis to take
 /// names from (the current one when it parsed, else the last one that did).
 pub fn complete(
@@ -304,8 +338,72 @@ pub fn complete(
     cursor: usize,
     facts: Option<&OnlineFacts>,
     encoding: Encoding,
-) -> Vec<CompletionItem> {
+) -> Completion {
     let place = place(&current.text, cursor);
+    if let Some(names) = name_query(&current.text, cursor, &place) {
+        return Completion {
+            items: Vec::new(),
+            names: Some(names),
+        };
+    }
+    Completion {
+        items: items(current, good, cursor, &place, facts, encoding),
+        names: None,
+    }
+}
+
+/// The query for package names when the cursor is on a key of the root's `dependencies`.
+fn name_query(text: &str, cursor: usize, place: &Place) -> Option<NameQuery> {
+    let top = place.frames.last()?;
+    let in_dependencies = matches!(
+        place.frames.as_slice(),
+        [root, deps] if root.kind == Kind::Object
+            && deps.kind == Kind::Object
+            && deps.key.as_deref() == Some("dependencies")
+    );
+    if !in_dependencies || top.state != State::Ready {
+        return None;
+    }
+    let cursor = cursor.min(text.len());
+    let span = place.replace.unwrap_or(Span::empty(cursor));
+    let (typed, key) = if place.in_string {
+        let typed = text.get(span.start + 1..cursor)?;
+        let whole = text.get(span.start + 1..span.end)?;
+        let key = whole
+            .strip_suffix('"')
+            .filter(|_| span.end > cursor)
+            .unwrap_or(typed);
+        (typed, key)
+    } else {
+        let typed = text.get(span.start..cursor)?;
+        (typed, typed)
+    };
+    // Package names have no escapes, spaces or quotes.
+    if typed.contains(['\\', '"']) || typed.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let rest = text.get(span.end..).unwrap_or_default().trim_start();
+    let value = (!rest.starts_with(':')).then(|| Tail {
+        comma: rest.starts_with('"'),
+    });
+    Some(NameQuery {
+        typed: typed.to_string(),
+        key: key.to_string(),
+        span,
+        value,
+        listed: top.keys.clone(),
+    })
+}
+
+/// Every completion but package names.
+fn items(
+    current: &Snapshot,
+    good: &Analysis,
+    cursor: usize,
+    place: &Place,
+    facts: Option<&OnlineFacts>,
+    encoding: Encoding,
+) -> Vec<CompletionItem> {
     let span = place
         .replace
         .unwrap_or(Span::empty(cursor.min(current.text.len())));
@@ -549,6 +647,7 @@ mod tests {
         let snap = Snapshot::new(text, &LintOptions::default());
         let good = Snapshot::new(good.into(), &LintOptions::default());
         complete(&snap, &good.analysis, cursor, None, Encoding::Utf16)
+            .items
             .into_iter()
             .map(|i| i.label)
             .collect()
@@ -580,6 +679,51 @@ mod tests {
         );
         assert_eq!(labels(r#"{"enableLockFile": |"#), ["true", "false"]);
         assert!(labels(r#"{"dependencies": {"|"#).is_empty());
+    }
+
+    /// The package-name query at `|`.
+    fn query(text_with_cursor: &str) -> Option<NameQuery> {
+        let cursor = text_with_cursor.find('|').unwrap();
+        let text = text_with_cursor.replacen('|', "", 1);
+        let snap = Snapshot::new(text, &LintOptions::default());
+        let good = Snapshot::new(GOOD.into(), &LintOptions::default());
+        complete(&snap, &good.analysis, cursor, None, Encoding::Utf16).names
+    }
+
+    #[test]
+    fn dependency_keys_ask_for_package_names() {
+        // A new key, not closed, nothing after it.
+        let q =
+            query("{\"dependencies\": {\n  \"a.b\": \"1.0.0\",\n  \"com.example.to|\n}}").unwrap();
+        assert_eq!(q.typed, "com.example.to");
+        assert_eq!(q.key, "com.example.to");
+        assert_eq!(q.listed, ["a.b"]);
+        assert_eq!(q.value, Some(Tail { comma: false }));
+        // Closed, with another member after it: the value and a comma may be written.
+        let q = query("{\"dependencies\": {\"com.ex|ample\"\n \"b.c\": \"1\"}}").unwrap();
+        assert_eq!(
+            (q.typed.as_str(), q.key.as_str()),
+            ("com.ex", "com.example")
+        );
+        assert_eq!(q.value, Some(Tail { comma: true }));
+        assert_eq!(q.span, Span::new(18, 31));
+        // An existing key being edited: only the name is replaced.
+        let q = query("{\"dependencies\": {\"com.ex|\": \"1.0.0\"}}").unwrap();
+        assert_eq!(q.value, None);
+        // No string yet: an empty query at the cursor.
+        let q = query("{\"dependencies\": {\n  |\n}}").unwrap();
+        assert_eq!(q.typed, "");
+        assert!(q.span.is_empty());
+        // Values, other objects, and odd text ask for nothing.
+        for text in [
+            "{\"dependencies\": {\"com.example.tools\": \"|",
+            "{\"scopedRegistries\": [{\"|",
+            "{\"|",
+            "{\"x\": {\"dependencies\": {\"|",
+            "{\"dependencies\": {\"a b|",
+        ] {
+            assert_eq!(query(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! were computed for, through one ordered queue so that an older result can never overtake a newer
 //! one. Online checks run in background tasks and never hold up a handler.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -27,6 +27,7 @@ mod convert;
 mod document;
 mod hover;
 mod lookup;
+mod names;
 mod navigation;
 mod project;
 pub mod settings;
@@ -115,6 +116,8 @@ struct State {
     prober_failed: bool,
     next_doc_id: u64,
     probe_generation: u64,
+    /// `(registry URL, text)` of the name searches running in the background.
+    searching: HashSet<(String, String)>,
 }
 
 struct Shared {
@@ -173,6 +176,7 @@ impl Backend {
                     prober_failed: false,
                     next_doc_id: 0,
                     probe_generation: 0,
+                    searching: HashSet::new(),
                 }),
                 out: tx,
                 out_rx: Mutex::new(Some(rx)),
@@ -402,6 +406,26 @@ impl Shared {
         tokio::spawn(async move {
             let facts = prober.probe(&targets).await;
             shared.facts_arrived(&uri, id, generation, facts);
+        });
+    }
+
+    /// Starts a background search of the registry at `url` for `text`, unless one is running;
+    /// its answer lands in the prober's cache, where the next completion request finds it.
+    fn search_in_background(
+        self: &Arc<Self>,
+        st: &mut State,
+        prober: &Prober,
+        url: String,
+        text: String,
+    ) {
+        if !st.searching.insert((url.clone(), text.clone())) {
+            return;
+        }
+        let shared = self.clone();
+        let prober = prober.clone();
+        tokio::spawn(async move {
+            prober.search(&url, &text).await;
+            lock(&shared.state).searching.remove(&(url, text));
         });
     }
 
@@ -755,20 +779,48 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        let st = lock(&self.shared.state);
+        let mut st = lock(&self.shared.state);
+        let st = &mut *st;
         let Some(doc) = st.docs.get(&p.text_document.uri) else {
             return Ok(None);
         };
         let offset = doc.current.offset(p.position, st.encoding);
-        let view = doc.view();
+        let current = doc.current.clone();
+        // Names come from the last version that parsed (as `Document::view` picks it).
+        let good = match &doc.last_good {
+            Some(good) if !current.analysis.parsed => good.clone(),
+            _ => current.clone(),
+        };
         let facts = doc.facts.as_ref().filter(|_| st.settings.online);
-        let items = completion::complete(
-            &doc.current,
-            &view.snap.analysis,
-            offset,
-            facts,
-            st.encoding,
-        );
+        let found = completion::complete(&current, &good.analysis, offset, facts, st.encoding);
+        let mut items = found.items;
+        let mut incomplete = false;
+        // Package names: from the registries' searches, as far as the prober has them cached;
+        // the rest is searched in the background and the client asks again (isIncomplete).
+        if let Some(query) = found.names.filter(|_| st.settings.online) {
+            if st.config_pending {
+                incomplete = true;
+            } else if let Some(prober) = self.shared.prober(st) {
+                let names = names::complete(
+                    &current,
+                    &good.analysis,
+                    &query,
+                    st.encoding,
+                    |url, text| prober.cached_search(url, text),
+                );
+                items.extend(names.items);
+                incomplete = names.incomplete;
+                for (url, text) in names.wanted {
+                    self.shared.search_in_background(st, &prober, url, text);
+                }
+            }
+        }
+        if incomplete {
+            return Ok(Some(CompletionResponse::List(CompletionList {
+                is_incomplete: true,
+                items,
+            })));
+        }
         Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
     }
 

@@ -4,9 +4,9 @@ mod common;
 mod inproc;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{TestClient, codes, find};
+use common::{TestClient, apply_edits, codes, find};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -16,6 +16,30 @@ const URI: &str = "file:///game/Packages/manifest.json";
 /// A registry that has `com.example.present` (versions 1.0.0 and 1.1.0), answers search, and
 /// answers 404 for everything else. Records every request path.
 async fn registry() -> (String, Arc<Mutex<Vec<String>>>) {
+    serve(|path| {
+        if path.starts_with("/-/v1/search") {
+            (200, json!({"objects": [], "total": 0}))
+        } else if path == "/com.example.present" {
+            (
+                200,
+                json!({"name": "com.example.present",
+                       "versions": {"1.0.0": {}, "1.1.0": {}},
+                       "dist-tags": {"latest": "1.1.0"}}),
+            )
+        } else {
+            (404, json!({"error": "not found"}))
+        }
+    })
+    .await
+}
+
+/// A registry on 127.0.0.1 answering each request (path and query) through `answer`, after
+/// 300 ms for a search of 250 results (so that no completion can have them at once). Records
+/// every request path.
+async fn serve(
+    answer: impl Fn(&str) -> (u16, Value) + Send + Sync + 'static,
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    let answer = Arc::new(answer);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -23,6 +47,7 @@ async fn registry() -> (String, Arc<Mutex<Vec<String>>>) {
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let log = log.clone();
+            let answer = answer.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut buf = [0u8; 4096];
@@ -35,21 +60,13 @@ async fn registry() -> (String, Arc<Mutex<Vec<String>>>) {
                 let head = String::from_utf8_lossy(&head);
                 let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
                 log.lock().unwrap().push(path.clone());
-                let (status, body) = if path.starts_with("/-/v1/search") {
-                    ("200 OK", json!({"objects": [], "total": 0}).to_string())
-                } else if path == "/com.example.present" {
-                    (
-                        "200 OK",
-                        json!({"name": "com.example.present",
-                               "versions": {"1.0.0": {}, "1.1.0": {}},
-                               "dist-tags": {"latest": "1.1.0"}})
-                        .to_string(),
-                    )
-                } else {
-                    ("404 Not Found", json!({"error": "not found"}).to_string())
-                };
+                if path.contains("size=250") {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                let (status, body) = answer(&path);
+                let body = body.to_string();
                 let response = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = socket.write_all(response.as_bytes()).await;
@@ -196,4 +213,200 @@ async fn no_request_is_made_when_online_is_false() {
     );
 
     assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A search answer listing `names` (latest 1.2.0, described as "About <name>").
+fn search_answer(names: &[&str]) -> Value {
+    let objects: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"package": {"name": n, "version": "1.2.0", "description": format!("About {n}")}}))
+        .collect();
+    json!({"objects": objects, "total": names.len()})
+}
+
+/// Registry A (`com.example`), whose search also returns names that are not its own, and
+/// registry B (`com.example.tools.pro`, a longer scope that captures some of A's names).
+async fn two_registries() -> (
+    String,
+    Arc<Mutex<Vec<String>>>,
+    String,
+    Arc<Mutex<Vec<String>>>,
+) {
+    let (a, a_seen) = serve(|path| {
+        if path.starts_with("/-/v1/search") {
+            let names = [
+                "com.example.tools",
+                "com.example.tools.pro.hidden", // B's scope routes it: not A's to offer
+                "com.example.present",          // already a dependency
+                "org.mentions.com.example",     // fuzzy search: not under the typed text
+            ];
+            (200, search_answer(&names))
+        } else {
+            (404, json!({"error": "not found"}))
+        }
+    })
+    .await;
+    let (b, b_seen) = serve(|path| {
+        if path.starts_with("/-/v1/search") {
+            (200, search_answer(&["com.example.tools.pro.kit"]))
+        } else {
+            (404, json!({"error": "not found"}))
+        }
+    })
+    .await;
+    (a, a_seen, b, b_seen)
+}
+
+fn two_registry_manifest(a: &str, b: &str, typed: &str) -> String {
+    format!(
+        r#"{{
+  "dependencies": {{
+    {typed}
+    "com.example.present": "1.0.0"
+  }},
+  "scopedRegistries": [
+    {{ "name": "A", "url": "{a}", "scopes": ["com.example"] }},
+    {{ "name": "B", "url": "{b}", "scopes": ["com.example.tools.pro"] }}
+  ]
+}}
+"#
+    )
+}
+
+fn searches(seen: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    seen.lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p.contains("size=250"))
+        .cloned()
+        .collect()
+}
+
+fn labels(result: &Value) -> Vec<String> {
+    let items = result.get("items").unwrap_or(result);
+    items
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["label"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn package_names_complete_from_the_registries_searches() {
+    let (a, a_seen, b, b_seen) = two_registries().await;
+    let mut client = inproc::with_options(json!({"online": true, "registryTimeout": 5})).await;
+    let text = two_registry_manifest(&a, &b, "");
+    client.open(URI, 1, &text).await;
+    client.diagnostics(URI, 1).await;
+
+    // The user starts a new key: the text is not JSON any more.
+    let typing = two_registry_manifest(&a, &b, "\"com.ex");
+    client.change_all(URI, 2, &typing).await;
+    client.diagnostics(URI, 2).await;
+    let at = find(&typing, "\"com.ex", 0, 7);
+    let params = json!({"textDocument": {"uri": URI}, "position": at});
+
+    // Nothing is cached: the answer comes at once, incomplete, while the searches run.
+    let first = client
+        .request("textDocument/completion", params.clone())
+        .await;
+    assert_eq!(first["isIncomplete"], true, "{first}");
+    assert_eq!(labels(&first), Vec::<String>::new());
+
+    // Asked again (as the client does on the next keystroke), once the searches are done.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let result = loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let result = client
+            .request("textDocument/completion", params.clone())
+            .await;
+        if !labels(&result).is_empty() || Instant::now() > deadline {
+            break result;
+        }
+    };
+    assert_eq!(
+        labels(&result),
+        ["com.example.tools", "com.example.tools.pro.kit"],
+        "{result}"
+    );
+    assert_ne!(result["isIncomplete"], true, "{result}");
+    let items = result.get("items").unwrap_or(&result).clone();
+    assert_eq!(items[0]["detail"], "A, latest 1.2.0");
+    assert_eq!(items[0]["documentation"], "About com.example.tools");
+    assert_eq!(items[1]["detail"], "B, latest 1.2.0");
+    // The key has no value yet: the completion writes it, and the comma before the next member.
+    let completed = apply_edits(&typing, &[items[0]["textEdit"].clone()]);
+    assert_eq!(
+        completed,
+        two_registry_manifest(&a, &b, "\"com.example.tools\": \"1.2.0\",")
+    );
+
+    // Each registry was searched once, for its own scope only.
+    assert_eq!(
+        searches(&a_seen),
+        ["/-/v1/search?text=com.example&from=0&size=250"]
+    );
+    assert_eq!(
+        searches(&b_seen),
+        ["/-/v1/search?text=com.example.tools.pro&from=0&size=250"]
+    );
+
+    // Typing on narrows the cached answers down without asking again (they were whole).
+    let longer = two_registry_manifest(&a, &b, "\"com.example.tools.p");
+    client.change_all(URI, 3, &longer).await;
+    let at = find(&longer, "\"com.example.tools.p", 0, 19);
+    let result = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": at}),
+        )
+        .await;
+    assert_eq!(labels(&result), ["com.example.tools.pro.kit"], "{result}");
+    client.drain(Duration::from_millis(200)).await;
+    assert_eq!(searches(&a_seen).len(), 1);
+    assert_eq!(searches(&b_seen).len(), 1);
+}
+
+#[tokio::test]
+async fn no_search_is_made_when_online_is_false() {
+    let (a, a_seen, b, b_seen) = two_registries().await;
+    let typing = two_registry_manifest(&a, &b, "\"com.ex");
+    let at = find(&typing, "\"com.ex", 0, 7);
+    let params = json!({"textDocument": {"uri": URI}, "position": at});
+
+    // From initializationOptions.
+    let mut client = inproc::offline().await;
+    client.open(URI, 1, &typing).await;
+    client.diagnostics(URI, 1).await;
+    for _ in 0..3 {
+        let result = client
+            .request("textDocument/completion", params.clone())
+            .await;
+        assert_eq!(result, Value::Null);
+        client.drain(Duration::from_millis(150)).await;
+    }
+
+    // From workspace/configuration alone: not even while its answer is awaited.
+    let mut client = inproc::start();
+    client.configuration = json!({"online": false});
+    client
+        .initialize(json!({"workspace": {"configuration": true}}), Value::Null)
+        .await;
+    client.open(URI, 1, &typing).await;
+    client.diagnostics(URI, 1).await;
+    for _ in 0..3 {
+        client
+            .request("textDocument/completion", params.clone())
+            .await;
+        client.drain(Duration::from_millis(150)).await;
+    }
+    let result = client.request("textDocument/completion", params).await;
+    assert_eq!(result, Value::Null);
+
+    assert_eq!(*a_seen.lock().unwrap(), Vec::<String>::new());
+    assert_eq!(*b_seen.lock().unwrap(), Vec::<String>::new());
 }
