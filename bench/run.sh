@@ -19,21 +19,21 @@ cargo build --release --quiet -p manifest-lint-core --example gen_manifest
 bin=target/release/manifest-lint
 gen=target/release/examples/gen_manifest
 
-"$gen" 4000 > "$out/m5.json"      # 4,000 registries, 40,000 scopes, 120,000 dependencies
-"$gen" 8000 > "$out/m10.json"     # twice as much
-"$gen" 40000 > "$out/m50.json"    # ten times: the "50 MB file" robustness case
+"$gen" 4000 > "$out/input-m5.json"      # 4,000 registries, 40,000 scopes, 120,000 dependencies
+"$gen" 8000 > "$out/input-m10.json"     # twice as much
+"$gen" 40000 > "$out/input-m50.json"    # ten times: the "50 MB file" robustness case
 typical=../shared/corpus/IvanMurzak__Unity-MCP.json
 
 size() { stat -c %s "$1"; }
 run() { # name, runs, command...
   local name=$1 runs=$2; shift 2
-  hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/$name.json" "$@" >/dev/null 2>&1 || hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$out/$name.json" "$@" >/dev/null
+  hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/hyperfine-$name.json" "$@" >/dev/null 2>&1 || hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$out/hyperfine-$name.json" "$@" >/dev/null
 }
-median_ms() { jq -r ".results[$2].median * 1000 | . * 10 | round / 10" "$out/$1.json"; }
+median_ms() { jq -r ".results[$2].median * 1000 | . * 10 | round / 10" "$out/hyperfine-$1.json"; }
 
-run m5 15 "$bin check --format json $out/m5.json" "jq empty $out/m5.json"
-run m10 10 "$bin check --format json $out/m10.json" "jq empty $out/m10.json"
-run m50 3 "$bin check --format json $out/m50.json" "jq empty $out/m50.json"
+run m5 15 "$bin check --format json $out/input-m5.json" "jq empty $out/input-m5.json"
+run m10 10 "$bin check --format json $out/input-m10.json" "jq empty $out/input-m10.json"
+run m50 3 "$bin check --format json $out/input-m50.json" "jq empty $out/input-m50.json"
 run typical 30 "$bin check --format json $typical"
 
 ml5=$(median_ms m5 0); jq5=$(median_ms m5 1)
@@ -52,9 +52,9 @@ faster=$(python3 -c "print('yes' if $ml5 < $jq5 else 'NO')")
   echo "| input | size | manifest-lint check --format json | jq empty |"
   echo "|---|---|---|---|"
   echo "| typical (corpus: IvanMurzak/Unity-MCP) | $(size $typical) B | $typ ms | |"
-  echo "| 4,000 registries, 40,000 scopes, 120,000 deps | $(size $out/m5.json) B | $ml5 ms | $jq5 ms |"
-  echo "| 8,000 registries, 80,000 scopes, 240,000 deps | $(size $out/m10.json) B | $ml10 ms | $jq10 ms |"
-  echo "| 40,000 registries, 400,000 scopes, 1,200,000 deps | $(size $out/m50.json) B | $ml50 ms | $jq50 ms |"
+  echo "| 4,000 registries, 40,000 scopes, 120,000 deps | $(size $out/input-m5.json) B | $ml5 ms | $jq5 ms |"
+  echo "| 8,000 registries, 80,000 scopes, 240,000 deps | $(size $out/input-m10.json) B | $ml10 ms | $jq10 ms |"
+  echo "| 40,000 registries, 400,000 scopes, 1,200,000 deps | $(size $out/input-m50.json) B | $ml50 ms | $jq50 ms |"
   echo
   echo "- faster than \`jq empty\` on the 5 MB manifest: **$faster**"
   echo "- growth: 2x input -> ${ratio}x time (target: at most 2.5x); 10x input -> ${ratio50}x time"
