@@ -160,9 +160,9 @@ pub fn fix_all(
     }))
 }
 
-/// One edit that turns `old` into `new`: the differing middle, between the common prefix and
-/// suffix (cut at character boundaries).
-pub fn minimal_edit(old: &str, new: &str) -> Edit {
+/// The lengths in bytes of the longest common prefix and suffix of `old` and `new` (not
+/// overlapping, both cut at character boundaries of both texts).
+pub fn common_affixes(old: &str, new: &str) -> (usize, usize) {
     let (a, b) = (old.as_bytes(), new.as_bytes());
     let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
@@ -179,9 +179,16 @@ pub fn minimal_edit(old: &str, new: &str) -> Edit {
     while !old.is_char_boundary(a.len() - suffix) || !new.is_char_boundary(b.len() - suffix) {
         suffix -= 1;
     }
+    (prefix, suffix)
+}
+
+/// One edit that turns `old` into `new`: the differing middle, between the common prefix and
+/// suffix.
+pub fn minimal_edit(old: &str, new: &str) -> Edit {
+    let (prefix, suffix) = common_affixes(old, new);
     Edit::replace(
-        Span::new(prefix, a.len() - suffix),
-        &new[prefix..b.len() - suffix],
+        Span::new(prefix, old.len() - suffix),
+        &new[prefix..new.len() - suffix],
     )
 }
 

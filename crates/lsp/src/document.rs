@@ -227,24 +227,7 @@ impl<'a> View<'a> {
     }
 
     pub fn stale(current: &'a Snapshot, good: &'a Snapshot) -> View<'a> {
-        let (a, b) = (current.text.as_bytes(), good.text.as_bytes());
-        let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-        while !current.text.is_char_boundary(prefix) || !good.text.is_char_boundary(prefix) {
-            prefix -= 1;
-        }
-        let room = a.len().min(b.len()) - prefix;
-        let mut suffix = a
-            .iter()
-            .rev()
-            .zip(b.iter().rev())
-            .take(room)
-            .take_while(|(x, y)| x == y)
-            .count();
-        while !current.text.is_char_boundary(a.len() - suffix)
-            || !good.text.is_char_boundary(b.len() - suffix)
-        {
-            suffix -= 1;
-        }
+        let (prefix, suffix) = crate::actions::common_affixes(&current.text, &good.text);
         View {
             snap: good,
             current,
