@@ -7,35 +7,10 @@
 #   emacs.sh --server BIN       against a real manifest-lint: a glob scope must come back as a
 #                               glob-scope diagnostic (online checks off: nothing leaves the machine)
 set -euo pipefail
-server=
-if [[ "${1:-}" == --server ]]; then
-  server=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-fi
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=editor-project.sh
+source "$(dirname "${BASH_SOURCE[0]}")/editor-project.sh" "$@"
 
-mkdir -p "$work/bin" "$work/proj/Packages" "$work/proj/web"
-if [[ -n "$server" ]]; then
-  ln -s "$server" "$work/bin/manifest-lint"
-  export EXPECT_CODE=glob-scope
-  cat >"$work/proj/Packages/manifest.json" <<'JSON'
-{
-  "scopedRegistries": [
-    { "name": "local", "url": "http://127.0.0.1:9", "scopes": ["com.example.*"] }
-  ],
-  "dependencies": { "com.example.tools": "1.0.0" }
-}
-JSON
-else
-  printf '#!/bin/sh\nexec %q %q "$@"\n' "$(command -v node)" "$here/fake-lsp-server.cjs" >"$work/bin/manifest-lint"
-  chmod +x "$work/bin/manifest-lint"
-  echo '{ "dependencies": {} }' >"$work/proj/Packages/manifest.json"
-fi
-echo '{ "name": "web app" }' >"$work/proj/web/manifest.json"
-: >"$work/server.log"
-
-export FAKE_SERVER_LOG="$work/server.log" PROJ="$work/proj" PATH="$work/bin:$PATH" HOME="$work"
+export HOME="$work"
 status=0
 (cd "$work/proj" && timeout 60 emacs --batch -l "$here/emacs-check.el") >"$work/emacs.out" 2>&1 || status=$?
 if [[ $status -ne 0 ]]; then
