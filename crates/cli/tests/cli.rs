@@ -1,44 +1,11 @@
 //! The `manifest-lint` binary as users and CI run it: exit statuses, output shapes, paths,
 //! hostile input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{bin, repo, run, stderr, stdout, write_manifest};
 
 use serde_json::Value;
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_manifest-lint"));
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run manifest-lint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write_manifest(dir: &Path, text: &[u8]) -> PathBuf {
-    let packages = dir.join("Packages");
-    std::fs::create_dir_all(&packages).unwrap();
-    let path = packages.join("manifest.json");
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 const CLEAN: &str = r#"{"dependencies": {"com.example.tools": "1.0.0"}, "scopedRegistries": [{"name": "Example", "url": "https://npm.example.com", "scopes": ["com.example"]}]}"#;
 const GLOB: &str = "{\n  \"scopedRegistries\": [\n    {\n      \"name\": \"Example\",\n      \"url\": \"https://npm.example.com\",\n      \"scopes\": [\"com.example.*\"]\n    }\n  ]\n}\n";

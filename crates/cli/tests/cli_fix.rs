@@ -1,39 +1,13 @@
 //! The binary's `--fix`, `--diff`, configuration files, `--rule`, the lock file and embedded
 //! packages, end to end on temporary Unity projects.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Output;
 
+use common::{project, run, stderr, stdout};
+
 use serde_json::Value;
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_manifest-lint"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run manifest-lint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A Unity project in a fresh temporary folder that is a repository root (so that no
-/// configuration above it is found).
-fn project(manifest: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    let packages = dir.path().join("Packages");
-    std::fs::create_dir_all(&packages).unwrap();
-    let path = packages.join("manifest.json");
-    std::fs::write(&path, manifest).unwrap();
-    (dir, path)
-}
 
 /// Two duplicate scopes and a glob (safe fixes), an http URL (an unsafe fix), CRLF line breaks and
 /// no final newline.

@@ -1,23 +1,14 @@
 //! `check --format sarif|github|jsonl`: snapshots of each format, and every SARIF log the binary
 //! writes validated against the official SARIF 2.1.0 schema (vendored in `tests/data/`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Output;
 
+use common::{repo, run};
+
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_manifest-lint"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run manifest-lint")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("output is UTF-8")
