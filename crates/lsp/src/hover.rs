@@ -251,19 +251,28 @@ pub fn describe_status(status: &RegistryStatus) -> String {
     }
 }
 
-/// Appends the diagnostics found at `span` ("redundant", "shadowed", ...).
+/// Appends the diagnostics found at `span` ("redundant", "shadowed", ...), and those elsewhere
+/// that point here with a label ("also claimed by ... here", "first listed here").
 fn findings(out: &mut String, analysis: &Analysis, span: Span) {
-    let found: Vec<_> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.span.start < span.end && span.start < d.span.end)
-        .collect();
-    if found.is_empty() {
+    let overlaps = |other: Span| other.start < span.end && span.start < other.end;
+    let mut lines = Vec::new();
+    for d in &analysis.diagnostics {
+        if overlaps(d.span) {
+            lines.push(format!("- {} `{}`: {}", d.severity, d.rule.id, d.message));
+        } else if d.labels.iter().any(|l| overlaps(l.span)) {
+            lines.push(format!(
+                "- {} `{}` (reported elsewhere, pointing here): {}",
+                d.severity, d.rule.id, d.message
+            ));
+        }
+    }
+    if lines.is_empty() {
         return;
     }
     out.push('\n');
-    for d in found {
-        let _ = writeln!(out, "- {} `{}`: {}", d.severity, d.rule.id, d.message);
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
     }
 }
 

@@ -179,6 +179,15 @@ async fn hover_explains_dependencies_scopes_and_registries() {
         .unwrap();
     assert!(redundant.contains("redundant-scope"), "{redundant}");
 
+    // The first listing of a repeated scope: the finding is on the second, with a label here.
+    let first = hover_text(&mut client, URI, find(MANIFEST, "\"com.example\"", 0, 2))
+        .await
+        .unwrap();
+    assert!(
+        first.contains("duplicate-scope` (reported elsewhere, pointing here)"),
+        "{first}"
+    );
+
     let url = hover_text(&mut client, URI, find(MANIFEST, "openupm.com", 0, 0))
         .await
         .unwrap();
