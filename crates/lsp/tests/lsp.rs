@@ -5,31 +5,8 @@ mod inproc;
 
 use std::time::Duration;
 
-use common::{TestClient, apply_edits, codes, find, pos, utf16_at};
+use common::{MANIFEST, TestClient, URI, apply_edits, codes, find, pos, utf16_at};
 use serde_json::{Value, json};
-
-const URI: &str = "file:///game/Packages/manifest.json";
-
-const MANIFEST: &str = r#"{
-  "dependencies": {
-    "com.example.tools": "1.2.0",
-    "com.unity.ugui": "2.0.0",
-    "jp.keijiro.klak.ndi": "2.1.4"
-  },
-  "scopedRegistries": [
-    {
-      "name": "OpenUPM",
-      "url": "https://package.openupm.com",
-      "scopes": [
-        "com.example",
-        "com.example.tools",
-        "com.example",
-        "jp.keijiro"
-      ]
-    }
-  ]
-}
-"#;
 
 fn td(uri: &str) -> Value {
     json!({ "uri": uri })

@@ -29,47 +29,35 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let registries = ctx.manifest.registries();
-    for (r, registry) in registries.iter().enumerate() {
-        let Some(scopes) = &registry.scopes else {
+    for entry in ctx.scopes() {
+        let (scopes, scope) = (entry.list, entry.scope);
+        // Only the registry's first listing of a scope, and only scopes no other registry
+        // claims (those are duplicate-scope's and shadowed-scope's business).
+        if ctx.resolver.declarations(&scope.value) != [entry.at] {
+            continue;
+        }
+        if !super::invalid_scope::is_well_formed(&scope.value) {
+            continue;
+        }
+        let Some((parent, owners)) = ctx.resolver.parent(&scope.value) else {
             continue;
         };
-        for (s, scope) in scopes.items.iter().enumerate() {
-            let declarations = ctx.resolver.declarations(&scope.value);
-            // Only the registry's first listing of a scope, and only scopes no other registry
-            // claims (those are duplicate-scope's and shadowed-scope's business).
-            if declarations.len() != 1
-                || declarations[0].scope != s
-                || declarations[0].registry != r
-            {
-                continue;
-            }
-            if !super::invalid_scope::is_well_formed(&scope.value) {
-                continue;
-            }
-            let Some((parent, owners)) = ctx.resolver.parent(&scope.value) else {
-                continue;
-            };
-            if owners.len() != 1 || owners[0].registry != r {
-                continue;
-            }
-            let parent_span = scopes.items[owners[0].scope].span;
-            out.push(
-                Diagnostic::new(
-                    &REDUNDANT_SCOPE,
-                    scope.span,
-                    format!(
-                        "`{}` is already covered by `{parent}` in this registry",
-                        scope.value
-                    ),
-                )
+        if owners.len() != 1 || owners[0].registry != entry.at.registry {
+            continue;
+        }
+        let parent_span = scopes.items[owners[0].scope].span;
+        let message = format!(
+            "`{}` is already covered by `{parent}` in this registry",
+            scope.value
+        );
+        out.push(
+            Diagnostic::new(&REDUNDANT_SCOPE, scope.span, message)
                 .with_label(parent_span, "this broader scope covers it")
                 .with_fix(Fix::safe(
                     "Remove the redundant scope",
                     vec![remove_list_item(&scopes.element_spans, scope.element)],
                 ))
                 .unnecessary(),
-            );
-        }
+        );
     }
 }

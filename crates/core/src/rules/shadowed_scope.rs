@@ -32,44 +32,35 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let registries = ctx.manifest.registries();
-    for (r, registry) in registries.iter().enumerate() {
-        let Some(scopes) = &registry.scopes else {
+    for entry in ctx.scopes() {
+        let scope = entry.scope;
+        let declarations = ctx.resolver.declarations(&scope.value);
+        // Report each later registry's claim once (at its first listing of the scope).
+        if declarations
+            .iter()
+            .position(|d| *d == entry.at)
+            .is_none_or(|pos| pos == 0)
+        {
+            continue;
+        }
+        let first = declarations[0];
+        let first_registry = &registries[first.registry];
+        let Some(first_scope) = first_registry
+            .scopes
+            .as_ref()
+            .map(|l| &l.items[first.scope])
+        else {
             continue;
         };
-        for (s, scope) in scopes.items.iter().enumerate() {
-            let declarations = ctx.resolver.declarations(&scope.value);
-            // Report each later registry's claim once (at its first listing of the scope).
-            let Some(pos) = declarations
-                .iter()
-                .position(|d| d.registry == r && d.scope == s)
-            else {
-                continue;
-            };
-            if pos == 0 {
-                continue;
-            }
-            let first = declarations[0];
-            let first_registry = &registries[first.registry];
-            let Some(first_scope) = first_registry
-                .scopes
-                .as_ref()
-                .map(|l| &l.items[first.scope])
-            else {
-                continue;
-            };
-            out.push(
-                Diagnostic::new(
-                    &SHADOWED_SCOPE,
-                    scope.span,
-                    format!(
-                        "`{}` is also a scope of registry `{}`: Unity cannot tell which registry serves these packages",
-                        scope.value,
-                        first_registry.display_name()
-                    ),
-                )
-                .with_label(first_scope.span, format!("also claimed by `{}` here", first_registry.display_name()))
+        let owner = first_registry.display_name();
+        let message = format!(
+            "`{}` is also a scope of registry `{owner}`: Unity cannot tell which registry serves these packages",
+            scope.value
+        );
+        out.push(
+            Diagnostic::new(&SHADOWED_SCOPE, scope.span, message)
+                .with_label(first_scope.span, format!("also claimed by `{owner}` here"))
                 .with_note("keep the scope in exactly one registry"),
-            );
-        }
+        );
     }
 }

@@ -9,33 +9,11 @@ mod common;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{TestClient, codes, find};
+use common::{MANIFEST, TestClient, URI, codes, find};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 const BIN: &str = env!("CARGO_BIN_EXE_manifest-lint");
-const URI: &str = "file:///game/Packages/manifest.json";
-
-const MANIFEST: &str = r#"{
-  "dependencies": {
-    "com.example.tools": "1.2.0",
-    "com.unity.ugui": "2.0.0",
-    "jp.keijiro.klak.ndi": "2.1.4"
-  },
-  "scopedRegistries": [
-    {
-      "name": "OpenUPM",
-      "url": "https://package.openupm.com",
-      "scopes": [
-        "com.example",
-        "com.example.tools",
-        "com.example",
-        "jp.keijiro"
-      ]
-    }
-  ]
-}
-"#;
 
 fn spawn() -> (TestClient, Child) {
     let mut child = Command::new(BIN)

@@ -10,6 +10,30 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use tokio::sync::mpsc;
 
 /// How long a test waits for any one answer before failing.
+/// The manifest most tests open: a scope listed twice, a redundant one, three dependencies.
+pub const URI: &str = "file:///game/Packages/manifest.json";
+
+pub const MANIFEST: &str = r#"{
+  "dependencies": {
+    "com.example.tools": "1.2.0",
+    "com.unity.ugui": "2.0.0",
+    "jp.keijiro.klak.ndi": "2.1.4"
+  },
+  "scopedRegistries": [
+    {
+      "name": "OpenUPM",
+      "url": "https://package.openupm.com",
+      "scopes": [
+        "com.example",
+        "com.example.tools",
+        "com.example",
+        "jp.keijiro"
+      ]
+    }
+  ]
+}
+"#;
+
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct TestClient {
