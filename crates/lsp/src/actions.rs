@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use manifest_lint_core::diagnostic::apply_edits;
+use manifest_lint_core::fix::FixOptions;
 use manifest_lint_core::{Applicability, Edit, Encoding, LintOptions, Span};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, DocumentChanges, OneOf,
@@ -14,9 +14,6 @@ use crate::document::Snapshot;
 
 /// The kind of the fix-all source action.
 pub const FIX_ALL_KIND: &str = "source.fixAll.manifest-lint";
-
-/// Rounds of fix, re-lint, fix in "Fix all" (fixes whose edits overlap wait for a later round).
-const MAX_ROUNDS: usize = 10;
 
 /// How to address the document in a workspace edit.
 #[derive(Debug, Clone, Copy)]
@@ -93,48 +90,6 @@ pub fn quick_fixes(
         .collect()
 }
 
-/// Applies every safe fix: in each round the fixes whose edits overlap none already taken, then
-/// a re-lint, until nothing is left to fix or after [`MAX_ROUNDS`]. `None` when nothing changes.
-pub fn fix_all_text(text: &str, options: &LintOptions<'_>) -> Option<String> {
-    let mut text = text.to_string();
-    let mut changed = false;
-    for _ in 0..MAX_ROUNDS {
-        let analysis = manifest_lint_core::lint(&text, options);
-        let mut taken: Vec<&Edit> = Vec::new();
-        for fix in analysis
-            .diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| f.applicability == Applicability::Safe)
-        {
-            let clashes = fix
-                .edits
-                .iter()
-                .any(|e| taken.iter().any(|t| overlap(e.span, t.span)));
-            if !clashes {
-                taken.extend(&fix.edits);
-            }
-        }
-        if taken.is_empty() {
-            break;
-        }
-        match apply_edits(&text, taken) {
-            Some(fixed) if fixed != text => {
-                text = fixed;
-                changed = true;
-            }
-            _ => break,
-        }
-    }
-    changed.then_some(text)
-}
-
-/// Two edits conflict when their ranges share a byte, or both insert at one place (their order
-/// would be arbitrary).
-fn overlap(a: Span, b: Span) -> bool {
-    (a.start < b.end && b.start < a.end) || (a.start == b.start && (a.is_empty() || b.is_empty()))
-}
-
 /// The "Fix all safe problems" action: one minimal edit from the current text to the fixed one.
 pub fn fix_all(
     snap: &Snapshot,
@@ -150,8 +105,12 @@ pub fn fix_all(
     if !has_safe_fix {
         return None;
     }
-    let fixed = fix_all_text(&snap.text, options)?;
-    let edit = minimal_edit(&snap.text, &fixed);
+    // The same engine as `check --fix`: non-overlapping fixes per pass, re-lint, repeat.
+    let outcome = manifest_lint_core::fix::fix_all(&snap.text, options, &FixOptions::default());
+    if !outcome.changed() {
+        return None;
+    }
+    let edit = minimal_edit(&snap.text, &outcome.text);
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: "Fix all safe problems".to_string(),
         kind: Some(CodeActionKind::from(FIX_ALL_KIND)),
@@ -207,7 +166,11 @@ mod tests {
             ("{\"a\": 1}", "{}"),
         ] {
             let edit = minimal_edit(old, new);
-            assert_eq!(apply_edits(old, [&edit]).unwrap(), new, "{old} -> {new}");
+            assert_eq!(
+                manifest_lint_core::diagnostic::apply_edits(old, [&edit]).unwrap(),
+                new,
+                "{old} -> {new}"
+            );
         }
         assert_eq!(minimal_edit("abcdef", "abXdef").span, Span::new(2, 3));
     }
