@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
 # Whole-CLI benchmark: manifest-lint against `jq empty` on generated manifests, and linear growth.
 #
-#   bench/run.sh            (writes bench/results/report.md and prints it)
+#   bench/run.sh [TYPICAL]  (writes bench/results/report.md and prints it)
 #
-# Needs: cargo, jq, hyperfine (Debian packages; installed when missing and running as root).
-# The core's own micro-benchmarks are `cargo bench -p manifest-lint-core --bench lint`.
+# TYPICAL is the "typical manifest" measured besides the generated ones: by default the shared
+# corpus's IvanMurzak__Unity-MCP.json when ../shared is beside the repository (CI), else the
+# bundled examples/sample-project/Packages/manifest.json (said on a line). The large inputs are
+# generated (crates/core/examples/gen_manifest.rs), so they need nothing outside the repository.
+# A missing input, or a command that ends in a usage or I/O error (exit 2), stops the run with a
+# message and a non-zero status instead of timing the error.
+#
+# Needs: cargo, jq, hyperfine (Debian packages; installed when missing and running as root),
+# python3. The core's own micro-benchmarks are `cargo bench -p manifest-lint-core --bench lint`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+die() { echo "bench: $*" >&2; exit 2; }
+corpus_typical=../shared/corpus/IvanMurzak__Unity-MCP.json
+if [[ $# -gt 0 ]]; then
+  typical=$1
+  [[ -f "$typical" ]] || die "the typical manifest \`$typical\` is not a file"
+elif [[ -f "$corpus_typical" ]]; then
+  typical=$corpus_typical
+else
+  typical=examples/sample-project/Packages/manifest.json
+  echo "bench: skipped the corpus manifest ($corpus_typical is not there); the typical manifest is $typical"
+  [[ -f "$typical" ]] || die "$typical is missing"
+fi
 out=bench/results
 mkdir -p "$out"
 
@@ -22,12 +41,24 @@ gen=target/release/examples/gen_manifest
 "$gen" 4000 > "$out/input-m5.json"      # 4,000 registries, 40,000 scopes, 120,000 dependencies
 "$gen" 8000 > "$out/input-m10.json"     # twice as much
 "$gen" 40000 > "$out/input-m50.json"    # ten times: the "50 MB file" robustness case
-typical=../shared/corpus/IvanMurzak__Unity-MCP.json
+for input in "$out/input-m5.json" "$out/input-m10.json" "$out/input-m50.json"; do
+  [[ -s "$input" ]] || die "generating $input failed"
+done
 
 size() { stat -c %s "$1"; }
+# Each command runs once first: manifest-lint exits 1 when it finds problems (that is a result
+# and is timed, hence -i), but 2 (usage or I/O error) or anything else is a broken run.
 run() { # name, runs, command...
-  local name=$1 runs=$2; shift 2
-  hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/hyperfine-$name.json" "$@" >/dev/null 2>&1 || hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$out/hyperfine-$name.json" "$@" >/dev/null
+  local name=$1 runs=$2 cmd status; shift 2
+  for cmd in "$@"; do
+    status=0
+    $cmd >/dev/null 2>"$out/stderr-$name.txt" || status=$?
+    if [[ $status -ne 0 && $status -ne 1 ]] || [[ $status -eq 1 && $cmd != "$bin "* ]]; then
+      cat "$out/stderr-$name.txt" >&2
+      die "\`$cmd\` failed (exit $status); not timing it"
+    fi
+  done
+  hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$out/hyperfine-$name.json" "$@" >/dev/null
 }
 median_ms() { jq -r ".results[$2].median * 1000 | . * 10 | round / 10" "$out/hyperfine-$1.json"; }
 
@@ -51,7 +82,7 @@ faster=$(python3 -c "print('yes' if $ml5 < $jq5 else 'NO')")
   echo
   echo "| input | size | manifest-lint check --format json | jq empty |"
   echo "|---|---|---|---|"
-  echo "| typical (corpus: IvanMurzak/Unity-MCP) | $(size $typical) B | $typ ms | |"
+  echo "| typical ($typical) | $(size "$typical") B | $typ ms | |"
   echo "| 4,000 registries, 40,000 scopes, 120,000 deps | $(size $out/input-m5.json) B | $ml5 ms | $jq5 ms |"
   echo "| 8,000 registries, 80,000 scopes, 240,000 deps | $(size $out/input-m10.json) B | $ml10 ms | $jq10 ms |"
   echo "| 40,000 registries, 400,000 scopes, 1,200,000 deps | $(size $out/input-m50.json) B | $ml50 ms | $jq50 ms |"
