@@ -30,6 +30,9 @@ test('VS Code: every setting of the contract, with its default', () => {
   assert.equal(props['manifestLint.online'].default, DEFAULTS.online);
   assert.equal(props['manifestLint.registryTimeout'].type, 'number');
   assert.equal(props['manifestLint.registryTimeout'].default, DEFAULTS.registryTimeout);
+  // The server's one bound (manifest_lint_core::config::MAX_TIMEOUT_SECS), as the CLI applies it.
+  assert.equal(props['manifestLint.registryTimeout'].exclusiveMinimum, 0);
+  assert.equal(props['manifestLint.registryTimeout'].maximum, 3600);
   assert.equal(props['manifestLint.inlayHints'].default, DEFAULTS.inlayHints);
   assert.deepEqual(props['manifestLint.rules'].default, DEFAULTS.rules);
   assert.deepEqual(props['manifestLint.rules'].additionalProperties.enum, SEVERITIES);

@@ -140,6 +140,11 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         reports.push(report(shown, text, analysis));
         reports.extend(embedded_package_reports(&path, &options));
     }
+    if reports.is_empty() && io_failed {
+        // Nothing could be read: the errors above are the whole answer (a report of "no
+        // problems in 0 manifests" would read as a pass).
+        return EXIT_USAGE;
+    }
 
     let stdout = std::io::stdout();
     if args.diff {

@@ -110,8 +110,9 @@ pub(crate) struct CheckArgs {
     /// No network at all, whatever the configuration says.
     #[arg(long)]
     offline: bool,
-    /// Bound on each registry request, in seconds (default 10, or `[online] timeout`).
-    #[arg(long, value_name = "SECONDS", value_parser = manifest_lint_registry::parse_timeout)]
+    /// Bound on each registry request, in seconds, more than 0 and at most 3600 (default 10, or
+    /// `[online] timeout`).
+    #[arg(long, value_name = "SECONDS", value_parser = manifest_lint_core::config::parse_timeout)]
     registry_timeout: Option<std::time::Duration>,
 }
 

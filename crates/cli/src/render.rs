@@ -6,7 +6,7 @@ use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
 };
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
+use codespan_reporting::term::termcolor::{Ansi, NoColor};
 use codespan_reporting::term::{self, Config};
 use std::path::PathBuf;
 
@@ -90,25 +90,41 @@ pub(crate) fn human(
     reports: &[FileReport],
     color: bool,
 ) -> std::io::Result<()> {
-    if color {
-        human_to(&mut Ansi::new(out), reports)
-    } else {
-        human_to(&mut NoColor::new(out), reports)
-    }
-}
-
-fn human_to<W: WriteColor>(out: &mut W, reports: &[FileReport]) -> std::io::Result<()> {
     let config = Config::default();
     let mut files = SimpleFiles::new();
+    let mut buf = Vec::new();
     for report in reports {
         // Credentials inside URLs are masked in every snippet.
         let source = mask_secrets(&report.text, &report.analysis.secrets).into_owned();
         let id = files.add(report.path.clone(), source);
         for diagnostic in &report.analysis.diagnostics {
             let cs = to_codespan(id, diagnostic);
-            term::emit_to_write_style(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+            buf.clear();
+            let emitted = if color {
+                term::emit_to_write_style(&mut Ansi::new(&mut buf), &config, &files, &cs)
+            } else {
+                term::emit_to_write_style(&mut NoColor::new(&mut buf), &config, &files, &cs)
+            };
+            emitted.map_err(std::io::Error::other)?;
+            if diagnostic.severity == Severity::Hint {
+                name_hint(&mut buf);
+            }
+            out.write_all(&buf)?;
         }
     }
+    summary(out, reports)
+}
+
+/// codespan-reporting names its `Help` severity "help"; ours is "hint" in the summary, JSON, the
+/// configuration and `--rule`, so the header of a rendered hint says `hint[rule-id]` too. The
+/// header is the first thing written, so the first `help[` is its severity.
+fn name_hint(rendered: &mut [u8]) {
+    if let Some(at) = rendered.windows(5).position(|w| w == b"help[") {
+        rendered[at..at + 4].copy_from_slice(b"hint");
+    }
+}
+
+fn summary(out: &mut dyn Write, reports: &[FileReport]) -> std::io::Result<()> {
     let c = Counts::of(reports);
     let files = checked(reports);
     if c.errors + c.warnings + c.infos + c.hints == 0 {

@@ -5,6 +5,20 @@ use manifest_lint_core::{LintOptions, lint_bytes};
 use crate::{EXIT_OK, EXIT_USAGE, ListFormat, ResolveArgs, locate};
 
 pub(crate) fn run(args: &ResolveArgs) -> u8 {
+    if args.manifest.is_none()
+        && let Some(first) = args.packages.first().filter(|p| looks_like_path(p))
+    {
+        let rest = if args.packages.len() > 1 {
+            args.packages[1..].join(" ")
+        } else {
+            "PACKAGE...".to_string()
+        };
+        crate::error(format!(
+            "`{first}` is a path, not a package name; give the manifest with --manifest: \
+             manifest-lint resolve --manifest {first} {rest}"
+        ));
+        return EXIT_USAGE;
+    }
     let path = match &args.manifest {
         Some(p) => locate::manifest_path(p),
         None => locate::find_upwards(),
@@ -40,4 +54,18 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
         }
     }
     EXIT_OK
+}
+
+/// Whether a `resolve` argument is a manifest or project path rather than a package name: it
+/// names a `.json` file, holds a path separator (no package name does), or is a file or a Unity
+/// project folder here. (An embedded package's folder is named like its package, so a folder
+/// alone does not count.)
+fn looks_like_path(arg: &str) -> bool {
+    let path = std::path::Path::new(arg);
+    arg.ends_with(".json")
+        || arg.contains('/')
+        || arg.contains('\\')
+        || path.is_file()
+        || path.join("Packages").join("manifest.json").is_file()
+        || path.join("manifest.json").is_file()
 }

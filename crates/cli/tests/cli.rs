@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, repo, run, stderr, stdout, write_manifest};
+use common::{bin, project, repo, run, stderr, stdout, write_manifest};
 
 use serde_json::Value;
 
@@ -71,6 +71,44 @@ fn a_missing_file_says_which_path_and_why() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn nothing_readable_is_exit_2_with_the_error_on_stderr_and_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("NotAProject")).unwrap();
+    for args in [
+        &["check", "missing/Packages/manifest.json"][..],
+        &["check", "NotAProject"],
+        &["check", "NotAProject", "missing.json"],
+        &["check", "--format", "json", "NotAProject"],
+        &["check", "--format", "sarif", "missing.json"],
+    ] {
+        let o = run(args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}: no report of 0 manifests");
+        assert!(stderr(&o).contains("manifest-lint: error: "), "{args:?}");
+    }
+    let o = run(&["check", "NotAProject"], dir.path());
+    assert!(
+        stderr(&o).contains("`NotAProject` is a folder without Packages/manifest.json"),
+        "{}",
+        stderr(&o)
+    );
+
+    // One readable manifest among missing ones: its report, and still exit 2.
+    let clean = write_manifest(&dir.path().join("Game"), CLEAN.as_bytes());
+    let o = run(
+        &["check", "missing.json", clean.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).contains("No problems found in 1 manifest."),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
 }
 
 #[test]
@@ -281,6 +319,99 @@ fn resolve_explains_the_choice_in_text_and_json() {
 
     let o = run(&["resolve"], dir.path());
     assert_eq!(o.status.code(), Some(2), "a package is required");
+}
+
+#[test]
+fn resolve_given_a_path_first_says_to_use_manifest() {
+    let (dir, _) = project(CLEAN);
+    for first in [
+        "Packages/manifest.json",
+        ".",
+        "Other/Packages/manifest.json",
+        "manifest.json",
+        "C:\\Game",
+    ] {
+        let o = run(&["resolve", first, "com.example.tools"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{first}");
+        assert_eq!(stdout(&o), "", "{first}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("`{first}` is a path, not a package name"))
+                && err.contains(&format!(
+                    "manifest-lint resolve --manifest {first} com.example.tools"
+                )),
+            "{first}: {err}"
+        );
+    }
+    // An embedded package's folder is named like the package: that is still a package name.
+    let packages = dir.path().join("Packages");
+    std::fs::create_dir(packages.join("com.example.tools")).unwrap();
+    std::fs::write(packages.join("com.example.tools/package.json"), "{}").unwrap();
+    let o = run(&["resolve", "com.example.tools"], &packages);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("com.example.tools -> Example"),
+        "{}",
+        stdout(&o)
+    );
+    // With --manifest, the packages are not second-guessed.
+    let o = run(
+        &["resolve", "--manifest", ".", "com.example.tools"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn hints_print_as_hint_like_the_summary_calls_them() {
+    let text = r#"{"scopedRegistries": [{"name": "Example", "url": "https://npm.example.com", "scopes": ["com.example", "com.example.tools"]}]}"#;
+    let (dir, path) = project(text);
+    let p = path.to_str().unwrap();
+    for color in ["never", "always"] {
+        let o = run(&["check", "--color", color, p], dir.path());
+        let out = stdout(&o);
+        assert!(out.contains("hint[redundant-scope]"), "{color}: {out}");
+        assert!(!out.contains("help["), "{color}: {out}");
+        assert!(out.contains("1 hint."), "{color}: {out}");
+    }
+}
+
+#[test]
+fn one_timeout_bound_for_the_flag_and_the_configuration() {
+    let (dir, path) = project(CLEAN);
+    let p = path.to_str().unwrap();
+    let message = |shown: &str| {
+        format!("{shown} is not a timeout: give seconds, more than 0 and at most 3600")
+    };
+    for bad in ["0", "3601", "-1", "soon"] {
+        let flag = format!("--registry-timeout={bad}");
+        let o = run(&["check", &flag, p], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&o).contains(&message(&format!("`{bad}`"))),
+            "{bad}: {}",
+            stderr(&o)
+        );
+    }
+    // The bound itself is accepted (offline: nothing is asked of the network).
+    let o = run(
+        &["check", "--offline", "--registry-timeout", "3600", p],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let config = dir.path().join("manifest-lint.toml");
+    std::fs::write(&config, "[online]\ntimeout = 3601\n").unwrap();
+    let o = run(&["check", "--offline", p], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("`online.timeout`: {}", message("`3601`"))),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&config, "[online]\ntimeout = 3600\n").unwrap();
+    let o = run(&["check", "--offline", p], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]

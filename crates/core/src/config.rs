@@ -146,8 +146,32 @@ pub fn unknown_rule_message(id: &str) -> String {
     }
 }
 
-/// The longest online timeout accepted, in seconds.
-const MAX_TIMEOUT_SECS: f64 = 3600.0;
+/// The longest registry timeout accepted, in seconds: one bound for `--registry-timeout`,
+/// `[online] timeout` and the language server's `registryTimeout`.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
+
+/// A registry timeout of `secs` seconds, when it is within the one bound every front end applies:
+/// a finite number more than 0 and at most [`MAX_TIMEOUT_SECS`].
+pub fn timeout_from_secs(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS as f64)
+        .then(|| Duration::from_secs_f64(secs))
+}
+
+/// Why a value is not a timeout, for every front end alike; `shown` is the value as the user
+/// wrote it, in backticks: "`0` is not a timeout: give seconds, more than 0 and at most 3600".
+pub fn invalid_timeout(shown: &str) -> String {
+    format!("{shown} is not a timeout: give seconds, more than 0 and at most {MAX_TIMEOUT_SECS}")
+}
+
+/// Parses a timeout in seconds as the command line takes it (`10`, `2.5`), with the bound of
+/// [`timeout_from_secs`]. Usable as a clap `value_parser`.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(timeout_from_secs)
+        .ok_or_else(|| invalid_timeout(&format!("`{text}`")))
+}
 
 /// Parses and validates a configuration file's text.
 pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
@@ -211,18 +235,15 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
             toml::Value::Float(f) => Some(*f),
             _ => None,
         };
-        let Some(secs) = secs.filter(|s| *s > 0.0 && *s <= MAX_TIMEOUT_SECS) else {
+        let Some(duration) = secs.and_then(timeout_from_secs) else {
             return Err(ConfigError::new(
                 text,
                 Some("online.timeout".into()),
                 Some(span_of(timeout)),
-                format!(
-                    "{} is not a timeout; give seconds, more than 0 and at most {MAX_TIMEOUT_SECS}",
-                    shown(timeout.get_ref())
-                ),
+                invalid_timeout(&shown(timeout.get_ref())),
             ));
         };
-        config.online.timeout = Duration::from_secs_f64(secs);
+        config.online.timeout = duration;
     }
     Ok(config)
 }
@@ -323,6 +344,13 @@ mod tests {
             err.to_string(),
             "line 2, column 11: `online.enabled`: `yes` is not true or false"
         );
+
+        let err = parse_config("[online]\ntimeout = 3601\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`3601` is not a timeout: give seconds, more than 0 and at most 3600"
+        );
+        assert!(parse_config("[online]\ntimeout = 3600\n").is_ok());
 
         let err = parse_config("[online]\ntimeout = \"5s\"\n").unwrap_err();
         assert_eq!(err.key.as_deref(), Some("online.timeout"));

@@ -16,7 +16,7 @@ use serde_json::Value;
 pub const SECTION: &str = "manifestLint";
 
 /// Default of `registryTimeout`, in seconds.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_TIMEOUT_SECS: u64 = manifest_lint_core::config::DEFAULT_ONLINE_TIMEOUT_SECS;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,22 +83,17 @@ impl Partial {
         out.inlay_hints = boolean("inlayHints");
         out.registry_timeout = match object.get("registryTimeout") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => match n.as_f64() {
-                Some(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => {
-                    Some(Duration::from_secs_f64(secs))
-                }
-                _ => {
+            Some(value) => {
+                let timeout = value
+                    .as_f64()
+                    .and_then(manifest_lint_core::config::timeout_from_secs);
+                if timeout.is_none() {
                     warnings.push(format!(
-                        "`registryTimeout` must be more than 0 and at most 86400 seconds, not {n}; ignored"
+                        "`registryTimeout`: {}; ignored",
+                        manifest_lint_core::config::invalid_timeout(&format!("`{value}`"))
                     ));
-                    None
                 }
-            },
-            Some(other) => {
-                warnings.push(format!(
-                    "`registryTimeout` should be a number of seconds, not {other}; ignored"
-                ));
-                None
+                timeout
             }
         };
         out.rules = match object.get("rules") {
@@ -202,6 +197,29 @@ mod tests {
         assert_eq!(s.registry_timeout, Duration::from_secs(10));
         assert_eq!(s.rules.len(), 1);
         assert_eq!(warnings.len(), 4, "{warnings:?}");
+    }
+
+    #[test]
+    fn registry_timeout_has_the_cli_and_configuration_bound() {
+        let (s, warnings) = read(json!({"registryTimeout": 3600}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(s.registry_timeout, Duration::from_secs(3600));
+        let (s, warnings) = read(json!({"registryTimeout": 3601}));
+        assert_eq!(
+            s.registry_timeout,
+            Duration::from_secs(DEFAULT_TIMEOUT_SECS)
+        );
+        assert_eq!(
+            warnings,
+            vec![format!(
+                "`registryTimeout`: {}; ignored",
+                manifest_lint_core::config::invalid_timeout("`3601`")
+            )]
+        );
+        assert_eq!(
+            manifest_lint_core::config::parse_timeout("3601").unwrap_err(),
+            manifest_lint_core::config::invalid_timeout("`3601`")
+        );
     }
 
     #[test]

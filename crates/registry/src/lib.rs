@@ -105,7 +105,7 @@ pub struct ProbeOptions {
 impl Default for ProbeOptions {
     fn default() -> Self {
         ProbeOptions {
-            timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(manifest_lint_core::config::DEFAULT_ONLINE_TIMEOUT_SECS),
             max_concurrency: 8,
             cache_ttl: Duration::from_secs(300),
             max_redirects: 5,
@@ -119,20 +119,9 @@ impl Default for ProbeOptions {
     }
 }
 
-/// Parses a timeout in seconds as the CLI takes it (`10`, `2.5`): positive, finite, at most one
-/// day. Usable as a clap `value_parser`.
-pub fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let secs: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
-        return Err(format!(
-            "`{text}`: the timeout must be more than 0 and at most 86400 seconds"
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
+/// Parses a timeout in seconds as the CLI takes it (`10`, `2.5`); the bound is the core's, shared
+/// with the configuration file and the language server.
+pub use manifest_lint_core::config::parse_timeout;
 
 /// What [`probe`] returns: the facts, and the problems found in the configuration files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
