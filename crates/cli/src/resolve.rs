@@ -5,9 +5,11 @@ use manifest_lint_core::{LintOptions, lint_bytes};
 use crate::{EXIT_OK, EXIT_USAGE, ListFormat, ResolveArgs, locate};
 
 pub(crate) fn run(args: &ResolveArgs) -> u8 {
-    if args.manifest.is_none()
-        && let Some(first) = args.packages.first().filter(|p| looks_like_path(p))
-    {
+    let path_first = args
+        .packages
+        .first()
+        .filter(|p| args.manifest.is_none() && looks_like_path(p));
+    if let Some(first) = path_first {
         let rest = if args.packages.len() > 1 {
             args.packages[1..].join(" ")
         } else {
