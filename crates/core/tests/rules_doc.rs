@@ -82,3 +82,25 @@ fn rules_md_is_current() {
         "docs/rules.md is stale: run UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc"
     );
 }
+
+/// The editor docs link the generated rule list instead of keeping their own copy (hand-kept
+/// lists fell behind: they missed `stale-lock` and `ignored-scoped-registries`).
+#[test]
+fn editor_docs_link_the_rule_list_instead_of_copying_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for doc in ["docs/editors.md", "editors/vscode/README.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        assert!(text.contains("rules.md"), "{doc} should link docs/rules.md");
+        let named: Vec<&str> = RULES
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| text.contains(&format!("`{id}`")))
+            .collect();
+        assert!(
+            named.len() < RULES.len() / 2,
+            "{doc} names {} of {} rules ({named:?}): link docs/rules.md instead of listing them",
+            named.len(),
+            RULES.len()
+        );
+    }
+}
