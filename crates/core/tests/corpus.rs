@@ -19,12 +19,6 @@ const REAL_WARNINGS: &[(&str, &str, usize, &str)] = &[
         "Bintray closed in 2021: a fresh clone cannot fetch from it",
     ),
     (
-        "Azure__azure-spatial-anchors-samples",
-        "stale-lock",
-        1,
-        "the lock still lists Azure packages the manifest no longer depends on",
-    ),
-    (
         "Cysharp__YetAnotherHttpHandler",
         "dead-registry",
         1,
@@ -78,6 +72,13 @@ const REAL_WARNINGS: &[(&str, &str, usize, &str)] = &[
         2,
         "`com.unity.perception` and `com.unity.cv` go to Unity's internal Artifactory, which a \
          clone outside Unity cannot reach",
+    ),
+    (
+        "Unity-Technologies__SynthDet",
+        "stale-lock",
+        1,
+        "the lock has `com.unity.perception` from a local `file:C:/Dev/...` folder while the \
+         manifest asks a registry version: a clone resolves something else",
     ),
     (
         "XRTK__Lumin",

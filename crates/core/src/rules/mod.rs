@@ -118,6 +118,12 @@ impl Context<'_> {
         }
     }
 
+    /// The lock file's entry for `package`, when a lock was given and parsed.
+    pub fn locked(&self, package: &str) -> Option<&crate::lock::LockEntry> {
+        let lock = self.lock?.as_ref().ok()?;
+        lock.entries.iter().find(|e| e.name == package)
+    }
+
     /// Every string scope of every registry, in manifest order.
     pub fn scopes(&self) -> impl Iterator<Item = ScopeEntry<'_>> {
         self.manifest
