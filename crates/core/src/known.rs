@@ -4,7 +4,8 @@
 /// Name namespaces of other publishers whose packages Unity's registry serves (Meta's XR SDK,
 /// Autodesk's FBX exporter, Havok Physics): a dependency under one of these needs no scope.
 /// A namespace covers its own name and every name below it on a dot boundary.
-pub const UNITY_REGISTRY_PUBLISHERS: &[&str] = &["com.autodesk.fbx", "com.havok.physics", "com.meta.xr"];
+pub const UNITY_REGISTRY_PUBLISHERS: &[&str] =
+    &["com.autodesk.fbx", "com.havok.physics", "com.meta.xr"];
 
 /// Packages that Unity publishes on its registry (a sample of the commonly used ones, sorted:
 /// the names Unity recorded in the lock files of real projects, plus `com.unity.perception`).
@@ -180,7 +181,9 @@ mod tests {
         assert!(!served_by_unity("com.meta.xrtools"));
         assert!(!served_by_unity("com.example.tools"));
         assert!(is_unity_host("https://packages.unity.com"));
-        assert!(is_unity_host("https://artifactory.prd.cds.internal.unity3d.com/artifactory/api/npm/upm-candidates"));
+        assert!(is_unity_host(
+            "https://artifactory.prd.cds.internal.unity3d.com/artifactory/api/npm/upm-candidates"
+        ));
         assert!(!is_unity_host("https://notunity.com"));
         assert!(!is_unity_host("https://unity.com.evil.example"));
         assert!(!is_unity_host("not a url"));

@@ -332,10 +332,7 @@ mod tests {
         }
         assert!(matches!(classify("1.0"), Err(NotSemver(_))));
         assert!(matches!(classify("01.0.0"), Err(NotSemver(_))));
-        assert_eq!(
-            file_backslashes("file:..\\x").as_deref(),
-            Some("file:../x")
-        );
+        assert_eq!(file_backslashes("file:..\\x").as_deref(), Some("file:../x"));
         assert_eq!(file_backslashes("file:../x"), None);
         assert!(classify("https://github.com/u/r.git?path=/sub#v1").is_ok());
     }

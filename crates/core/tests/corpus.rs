@@ -245,7 +245,11 @@ fn real_corpus_manifests_have_no_error_and_no_false_warning() {
         failures.extend(check_real(name, path, None));
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(files.len() >= 15, "only {} corpus manifests found", files.len());
+    assert!(
+        files.len() >= 15,
+        "only {} corpus manifests found",
+        files.len()
+    );
 }
 
 #[test]
@@ -265,7 +269,10 @@ fn real_projects_have_no_error_and_no_false_warning() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(dirs.len() >= 70, "only {} projects found", dirs.len());
-    assert!(with_lock >= 40, "only {with_lock} projects have a lock file");
+    assert!(
+        with_lock >= 40,
+        "only {with_lock} projects have a lock file"
+    );
 }
 
 /// Every listed real warning names a project or corpus file that exists (so the list cannot

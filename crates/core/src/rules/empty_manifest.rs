@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a manifest that declares no dependency at all: `{}`, or an empty
+    /// Reports a manifest that declares nothing at all: `{}`, or nothing but an empty
     /// `"dependencies": {}`.
     ///
     /// ## Why is this bad?
@@ -32,6 +32,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(root) = ctx.manifest.root else {
         return;
     };
+    // Text that is not strict JSON may have lost members in the permissive parse.
+    let input = ctx.input;
+    if input.syntax_error.is_some() || !input.departures.is_empty() || input.strict_error.is_some()
+    {
+        return;
+    }
+    // Only a manifest that holds nothing else: one with registries or settings but no
+    // dependencies is half-written, not emptied.
+    if ctx
+        .manifest
+        .members
+        .iter()
+        .any(|m| m.key.value != "dependencies")
+    {
+        return;
+    }
     let empty = match ctx.manifest.member("dependencies") {
         None => true,
         Some(_) => ctx

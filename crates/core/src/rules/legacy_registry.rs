@@ -37,22 +37,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(registry) = &ctx.manifest.registry else {
         return;
     };
-    if registry.value.trim().is_empty()
+    if crate::url::parse_registry_url(registry.value.trim()).is_err()
         || crate::lock::same_registry(registry.value.trim(), crate::model::UNITY_REGISTRY_URL)
     {
         return;
     }
-    let served: Vec<&str> = ctx
-        .manifest
-        .dependencies()
-        .iter()
-        .filter(|d| {
-            d.version.as_ref().is_some_and(|v| {
-                matches!(classify(&v.value), Ok(DependencySource::Registry(_)))
-            }) && ctx.resolver.resolve(&d.name.value).is_default()
-        })
-        .map(|d| d.name.value.as_str())
-        .collect();
+    let served: Vec<&str> =
+        ctx.manifest
+            .dependencies()
+            .iter()
+            .filter(|d| {
+                d.version.as_ref().is_some_and(|v| {
+                    matches!(classify(&v.value), Ok(DependencySource::Registry(_)))
+                }) && ctx.resolver.resolve(&d.name.value).is_default()
+            })
+            .map(|d| d.name.value.as_str())
+            .collect();
     let url = crate::url::redact(&registry.value);
     let message = if served.is_empty() {
         format!(
@@ -68,14 +68,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if served.len() > NAMES_SHOWN {
             names.push(format!("{} more", served.len() - NAMES_SHOWN));
         }
-        let (count, what) = if served.len() == 1 {
-            ("1".to_string(), "dependency")
+        let (what, come) = if served.len() == 1 {
+            ("the one dependency".to_string(), "comes")
         } else {
-            (served.len().to_string(), "dependencies")
+            (format!("the {} dependencies", served.len()), "come")
         };
         format!(
-            "The legacy `registry` replaces Unity's registry with `{url}`: the {count} {what} \
-             that no scope covers come from it ({})",
+            "The legacy `registry` replaces Unity's registry with `{url}`: {what} that no scope \
+             covers {come} from it ({})",
             names.join(", ")
         )
     };

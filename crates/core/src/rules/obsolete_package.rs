@@ -45,13 +45,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let mut d = Diagnostic::new(
-                &OBSOLETE_PACKAGE,
-                dep.name.span,
-                format!("`{name}` must be removed from the manifest as of Unity {since}: {why}"),
-            )
-            .with_note(format!(
-                "keep it only while the project is on an Editor older than {since}"
-            ));
+            &OBSOLETE_PACKAGE,
+            dep.name.span,
+            format!("`{name}` must be removed from the manifest as of Unity {since}: {why}"),
+        )
+        .with_note(format!(
+            "keep it only while the project is on an Editor older than {since}"
+        ));
         if let Some(at) = members.iter().position(|s| *s == dep.span) {
             d = d.with_fix(Fix::unsafe_(
                 format!("Remove `{name}`"),

@@ -264,9 +264,7 @@ fn gone_from_manifest<'l>(
     let live = closure(
         lock.entries
             .iter()
-            .filter(|e| {
-                wanted.contains(e.name.as_str()) || e.source.as_deref() == Some("embedded")
-            })
+            .filter(|e| wanted.contains(e.name.as_str()) || e.source.as_deref() == Some("embedded"))
             .map(|e| e.name.as_str())
             .collect(),
     );

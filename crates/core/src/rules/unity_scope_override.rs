@@ -83,6 +83,8 @@ fn third_party(ctx: &Context<'_>, scope: &str) -> bool {
     lock.entries.iter().any(|e| {
         crate::known::covers(scope, &e.name)
             && e.source.as_deref() == Some("registry")
-            && e.url.as_deref().is_some_and(|u| !crate::known::is_unity_host(u))
+            && e.url
+                .as_deref()
+                .is_some_and(|u| !crate::known::is_unity_host(u))
     })
 }
