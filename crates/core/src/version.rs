@@ -57,6 +57,21 @@ pub enum VersionProblem {
     },
 }
 
+impl VersionProblem {
+    /// Whether the value is meant as a Git URL, though Unity cannot use it as written.
+    pub fn is_git(&self) -> bool {
+        matches!(
+            self,
+            Self::GitRevisionBeforePath { .. }
+                | Self::GitShortHash { .. }
+                | Self::HttpNotGit { .. }
+                | Self::GitPlusGit { .. }
+                | Self::GitAbsolutePath { .. }
+                | Self::SshNotGit { .. }
+        )
+    }
+}
+
 /// Classifies a dependency value.
 pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
     let v = value.trim();
