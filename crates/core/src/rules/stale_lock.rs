@@ -469,6 +469,63 @@ mod tests {
     }
 
     #[test]
+    fn packages_gone_from_the_manifest_are_one_info_and_embedded_ones_are_roots() {
+        let l = lock(&[
+            entry("com.example.tools", 0, "https://npm.example.com"),
+            entry("com.unity.ugui", 0, "https://packages.unity.com"),
+            // Left the manifest, with what only it pulled in.
+            r#""com.gone.sdk": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.gone.core": "1.0.0", "com.example.shared": "1.0.0"}, "url": "https://npm.gone.example"}"#.to_string(),
+            entry("com.gone.core", 1, "https://npm.gone.example"),
+            // Also needed by an embedded package: not gone.
+            entry("com.example.shared", 1, "https://npm.example.com"),
+            r#""com.embedded.pkg": {"version": "file:com.embedded.pkg", "depth": 0, "source": "embedded", "dependencies": {"com.example.shared": "1.0.0"}}"#.to_string(),
+        ]);
+        let options = LintOptions {
+            lock: Some(&l),
+            ..Default::default()
+        };
+        let found: Vec<_> = lint(MANIFEST, &options)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.id == "stale-lock")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].severity, crate::Severity::Info);
+        assert_eq!(&MANIFEST[found[0].span.range()], "\"dependencies\"");
+        assert!(
+            found[0]
+                .message
+                .contains("`com.gone.core`, `com.gone.sdk`, which are gone from the manifest"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            !found[0].message.contains("resolves"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_lock_source_of_another_kind_is_reported_on_the_value() {
+        let l = lock(&[
+            r#""com.example.tools": {"version": "file:C:/Dev/tools", "depth": 0, "source": "local", "dependencies": {}}"#.to_string(),
+            r#""com.unity.ugui": {"version": "2.0.0", "depth": 0, "source": "builtin", "dependencies": {}}"#.to_string(),
+        ]);
+        let found = stale(MANIFEST, &l);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].0, "\"1.0.0\"");
+        assert!(
+            found[0]
+                .1
+                .contains("from a local path (`file:C:/Dev/tools`)")
+                && found[0].1.contains("now asks for a registry version"),
+            "{}",
+            found[0].1
+        );
+    }
+
+    #[test]
     fn credentials_never_appear_in_messages() {
         let l = lock(&[entry(
             "com.example.tools",
