@@ -500,7 +500,7 @@ mod tests {
             found[0].message
         );
         assert!(
-            !found[0].message.contains("resolves"),
+            !found[0].message.contains("now resolves"),
             "{}",
             found[0].message
         );
