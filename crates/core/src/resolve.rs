@@ -178,9 +178,9 @@ impl Explanation {
         };
         let resolution = resolver.resolve(package);
         let builtin = package.starts_with("com.unity.modules.")
-            && !resolution
+            && resolution
                 .winner
-                .is_some_and(|w| registries[w.registry].override_built_ins == Some(true));
+                .is_none_or(|w| registries[w.registry].override_built_ins != Some(true));
         let registry = match resolution.winner {
             _ if builtin => RegistryName {
                 name: "Editor (built-in)".to_string(),
