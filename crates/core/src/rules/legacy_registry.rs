@@ -9,7 +9,8 @@ declare_rule! {
     /// Reports the legacy top-level `registry` when it points at another host than Unity's
     /// public registry (`https://packages.unity.com`), and says which of the manifest's
     /// dependencies it now serves: every registry dependency that no scope covers, Unity's own
-    /// `com.unity.*` packages included.
+    /// `com.unity.*` packages included, but not the built-in modules (`com.unity.modules.*`, and
+    /// what the lock records as `builtin`), which come with the Editor.
     ///
     /// ## Why is this bad?
     /// The legacy `registry` (Unity 2018.3 to 2019, still honoured later) does not add a
@@ -47,9 +48,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .dependencies()
             .iter()
             .filter(|d| {
-                d.version.as_ref().is_some_and(|v| {
+                let name = d.name.value.as_str();
+                let registry_version = d.version.as_ref().is_some_and(|v| {
                     matches!(classify(&v.value), Ok(DependencySource::Registry(_)))
-                }) && ctx.resolver.resolve(&d.name.value).is_default()
+                });
+                let builtin = name.starts_with("com.unity.modules.")
+                    || ctx
+                        .locked(name)
+                        .is_some_and(|e| e.source.as_deref() == Some("builtin"));
+                registry_version && !builtin && ctx.resolver.resolve(name).is_default()
             })
             .map(|d| d.name.value.as_str())
             .collect();
