@@ -5,6 +5,7 @@
 //! warning on them, except the few real problems listed in [`REAL_WARNINGS`], and its infos must
 //! not contradict what Unity itself recorded in the project's lock file.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use manifest_lint_core::{Analysis, LintOptions, Severity, lint_bytes};
@@ -106,16 +107,23 @@ const REAL_WARNINGS: &[(&str, &str, usize, &str)] = &[
     ),
 ];
 
-fn shared(what: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(what);
+/// `../shared/<what>` beside the repository, or under `$MANIFEST_LINT_SHARED` when set (to point
+/// at another copy, or at nothing to see the skip).
+fn shared(what: &str, test: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("MANIFEST_LINT_SHARED").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+        PathBuf::from,
+    );
+    let dir = root.join(what);
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!(
-            "SKIPPED: {} is absent (the shared corpus of real projects sits beside the repository \
-             only in CI and the development workspace)",
+        // Straight to stderr, not `eprintln!`: the test harness captures the macros' output of a
+        // passing test, and this line must be seen.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED {test}: {} is absent (the shared corpus of real projects sits beside the \
+             repository only in CI and the development workspace)",
             dir.display()
         );
         None
@@ -123,8 +131,8 @@ fn shared(what: &str) -> Option<PathBuf> {
 }
 
 /// `../shared/corpus/*.json`, sorted.
-fn corpus_files() -> Option<Vec<PathBuf>> {
-    let dir = shared("corpus")?;
+fn corpus_files(test: &str) -> Option<Vec<PathBuf>> {
+    let dir = shared("corpus", test)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -135,8 +143,8 @@ fn corpus_files() -> Option<Vec<PathBuf>> {
 }
 
 /// Every folder of `../shared/projects/` with a `Packages/manifest.json`, sorted.
-fn project_dirs() -> Option<Vec<PathBuf>> {
-    let dir = shared("projects")?;
+fn project_dirs(test: &str) -> Option<Vec<PathBuf>> {
+    let dir = shared("projects", test)?;
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -238,7 +246,10 @@ fn infos_contradicting_lock(name: &str, analysis: &Analysis, lock: &str) -> Vec<
 
 #[test]
 fn real_corpus_manifests_have_no_error_and_no_false_warning() {
-    let Some(files) = corpus_files() else { return };
+    let Some(files) = corpus_files("real_corpus_manifests_have_no_error_and_no_false_warning")
+    else {
+        return;
+    };
     let mut failures = Vec::new();
     for path in &files {
         let name = path.file_stem().unwrap().to_str().unwrap();
@@ -254,7 +265,9 @@ fn real_corpus_manifests_have_no_error_and_no_false_warning() {
 
 #[test]
 fn real_projects_have_no_error_and_no_false_warning() {
-    let Some(dirs) = project_dirs() else { return };
+    let Some(dirs) = project_dirs("real_projects_have_no_error_and_no_false_warning") else {
+        return;
+    };
     let mut failures = Vec::new();
     let mut with_lock = 0;
     for dir in &dirs {
@@ -279,7 +292,8 @@ fn real_projects_have_no_error_and_no_false_warning() {
 /// rot into entries that silently allow nothing).
 #[test]
 fn listed_real_warnings_name_existing_inputs() {
-    let (Some(files), Some(dirs)) = (corpus_files(), project_dirs()) else {
+    let test = "listed_real_warnings_name_existing_inputs";
+    let (Some(files), Some(dirs)) = (corpus_files(test), project_dirs(test)) else {
         return;
     };
     for (name, rule, _, why) in REAL_WARNINGS {
@@ -298,7 +312,9 @@ fn listed_real_warnings_name_existing_inputs() {
 /// top) and a spread of byte mutations lint without a panic, and every span lies inside the text.
 #[test]
 fn truncated_and_mutated_manifests_never_panic() {
-    let Some(files) = corpus_files() else { return };
+    let Some(files) = corpus_files("truncated_and_mutated_manifests_never_panic") else {
+        return;
+    };
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         seed ^= seed << 13;
