@@ -23,7 +23,7 @@ declare_rule! {
     pub static EMPTY_MANIFEST = {
         id: "empty-manifest",
         severity: Info,
-        summary: "A manifest without any dependency, so Unity loads no package at all",
+        summary: "A manifest that declares nothing (`{}`), so Unity loads no package at all",
         check: check,
     }
 }

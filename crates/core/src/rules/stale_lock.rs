@@ -50,7 +50,7 @@ declare_rule! {
     pub static STALE_LOCK = {
         id: "stale-lock",
         severity: Warning,
-        summary: "packages-lock.json names another registry than the manifest now resolves to",
+        summary: "packages-lock.json disagrees with the manifest: another registry, another kind of source, or packages it no longer asks for",
         check: check,
     }
 }
