@@ -48,7 +48,11 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
         },
         ListFormat::Human => {
             for e in &explanations {
-                println!("{} -> {} ({})", e.package, e.registry.name, e.registry.url);
+                if e.builtin {
+                    println!("{} -> built-in (from the Unity Editor)", e.package);
+                } else {
+                    println!("{} -> {} ({})", e.package, e.registry.name, e.registry.url);
+                }
                 for sentence in e.sentences() {
                     println!("  {sentence}");
                 }

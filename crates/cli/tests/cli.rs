@@ -415,6 +415,30 @@ fn one_timeout_bound_for_the_flag_and_the_configuration() {
 }
 
 #[test]
+fn resolve_says_a_built_in_module_comes_from_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    write_manifest(
+        dir.path(),
+        br#"{"dependencies": {"com.unity.modules.audio": "1.0.0"}}"#,
+    );
+    let o = run(&["resolve", "com.unity.modules.audio"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("com.unity.modules.audio -> built-in (from the Unity Editor)"),
+        "{text}"
+    );
+    assert!(!text.contains("packages.unity.com"), "{text}");
+    let o = run(
+        &["resolve", "--format", "json", "com.unity.modules.audio"],
+        dir.path(),
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc[0]["builtin"], true);
+    assert_eq!(doc[0]["registry"]["url"], "");
+}
+
+#[test]
 fn rules_and_explain_come_from_the_rule_table() {
     let o = run(&["rules", "--format", "json"], &repo());
     let rules: Value = serde_json::from_slice(&o.stdout).unwrap();

@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
+pub mod known;
 pub mod lock;
 pub mod model;
 pub mod parse;

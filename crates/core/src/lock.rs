@@ -32,6 +32,9 @@ pub struct LockEntry {
     pub source: Option<String>,
     /// The registry that served the package (`registry` entries only).
     pub url: Option<String>,
+    /// The names of the packages it depends on, as the lock records them; `None` when the entry
+    /// has no `dependencies` object.
+    pub dependencies: Option<Vec<String>>,
 }
 
 /// A parsed lock file, entries in file order.
@@ -120,6 +123,10 @@ pub fn parse_lock(text: &str) -> Result<LockFile, LockError> {
             depth: entry.get("depth").and_then(Value::as_u64),
             source: string("source"),
             url: string("url"),
+            dependencies: entry
+                .get("dependencies")
+                .and_then(Value::as_object)
+                .map(|deps| deps.keys().cloned().collect()),
         });
     }
     Ok(LockFile { entries })

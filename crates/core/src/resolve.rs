@@ -145,6 +145,10 @@ pub struct Explanation {
     pub candidates: Vec<Candidate>,
     /// Other registries that declare the very same winning scope (a `shadowed-scope` error).
     pub tied: Vec<Candidate>,
+    /// A built-in module (`com.unity.modules.*`): it comes with the Editor, not from a registry,
+    /// unless the registry whose scope matches sets `overrideBuiltIns`. `registry` then names
+    /// the Editor, with an empty URL, and `scope` the scope that matched without effect.
+    pub builtin: bool,
 }
 
 impl Explanation {
@@ -173,7 +177,15 @@ impl Explanation {
             registry: name_of(r),
         };
         let resolution = resolver.resolve(package);
+        let builtin = package.starts_with("com.unity.modules.")
+            && resolution
+                .winner
+                .is_none_or(|w| registries[w.registry].override_built_ins != Some(true));
         let registry = match resolution.winner {
+            _ if builtin => RegistryName {
+                name: "Editor (built-in)".to_string(),
+                url: String::new(),
+            },
             Some(w) => name_of(w),
             None => {
                 let url = manifest.default_registry_url();
@@ -195,6 +207,7 @@ impl Explanation {
             default: resolution.winner.is_none(),
             candidates: resolution.losers.iter().copied().map(candidate).collect(),
             tied: resolution.tied.iter().copied().map(candidate).collect(),
+            builtin,
         }
     }
 
@@ -202,6 +215,13 @@ impl Explanation {
     pub fn sentences(&self) -> Vec<String> {
         let mut out = Vec::new();
         let registry = format!("`{}` ({})", self.registry.name, self.registry.url);
+        if self.builtin {
+            out.push("Built into the Unity Editor: built-in modules (`com.unity.modules.*`) come with the Editor, not from a registry.".to_string());
+            if let Some(scope) = &self.scope {
+                out.push(format!("Scope `{scope}` matches it, but without `overrideBuiltIns` on its registry Unity keeps the Editor's built-in package."));
+            }
+            return out;
+        }
         match &self.scope {
             Some(scope) if scope == &self.package => out.push(format!("Resolves to {registry}: its scope `{scope}` names this package exactly.")),
             Some(scope) => out.push(format!("Resolves to {registry}: its scope `{scope}` is the longest that matches.")),
@@ -297,6 +317,36 @@ mod tests {
         let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.unity.x");
         assert!(e.default);
         assert_eq!(e.registry.url, "https://mirror.example.com");
+    }
+
+    #[test]
+    fn built_in_modules_come_from_the_editor() {
+        let text = r#"{"scopedRegistries": [
+            {"name": "A", "url": "https://a.example.com", "scopes": ["com.unity.modules"]},
+            {"name": "B", "url": "https://b.example.com", "scopes": ["com.unity.modules.audio"], "overrideBuiltIns": true}]}"#;
+        let analysis = lint(text, &LintOptions::default());
+        let e = super::Explanation::new(
+            &analysis.manifest,
+            &analysis.resolver,
+            "com.unity.modules.ai",
+        );
+        assert!(e.builtin);
+        assert_eq!(e.registry.url, "");
+        assert!(
+            e.sentences()[0].starts_with("Built into the Unity Editor"),
+            "{:?}",
+            e.sentences()
+        );
+        assert!(e.sentences()[1].contains("overrideBuiltIns"));
+        let e = super::Explanation::new(
+            &analysis.manifest,
+            &analysis.resolver,
+            "com.unity.modules.audio",
+        );
+        assert!(!e.builtin, "overrideBuiltIns makes the registry serve it");
+        assert_eq!(e.registry.name, "B");
+        let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.unity.ugui");
+        assert!(!e.builtin);
     }
 
     #[test]

@@ -29,8 +29,19 @@ pub enum VersionProblem {
     },
     NotSemver(String),
     FileEmpty,
-    FileBackslashes {
+    /// `git+git://`: the GIT protocol takes no `git+` prefix.
+    GitPlusGit {
         fixed: String,
+    },
+    /// `?path=` names an absolute path (`c:\\repo\\sub`, `C:/repo/sub`); it must be relative
+    /// to the repository root (`?path=/sub`).
+    GitAbsolutePath {
+        path: String,
+    },
+    /// An SCP-style (`git@host:user/repo`) or `ssh://` URL whose repository path does not end in
+    /// `.git`, so Unity does not take it for Git.
+    SshNotGit {
+        suggestion: String,
     },
     /// `#revision` before `?path=`: Unity requires the path first.
     GitRevisionBeforePath {
@@ -46,6 +57,21 @@ pub enum VersionProblem {
     },
 }
 
+impl VersionProblem {
+    /// Whether the value is meant as a Git URL, though Unity cannot use it as written.
+    pub fn is_git(&self) -> bool {
+        matches!(
+            self,
+            Self::GitRevisionBeforePath { .. }
+                | Self::GitShortHash { .. }
+                | Self::HttpNotGit { .. }
+                | Self::GitPlusGit { .. }
+                | Self::GitAbsolutePath { .. }
+                | Self::SshNotGit { .. }
+        )
+    }
+}
+
 /// Classifies a dependency value.
 pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
     let v = value.trim();
@@ -56,15 +82,22 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
         if path.trim().is_empty() {
             return Err(VersionProblem::FileEmpty);
         }
-        if path.contains('\\') {
-            return Err(VersionProblem::FileBackslashes {
-                fixed: value.replace('\\', "/"),
-            });
-        }
         return Ok(DependencySource::File);
+    }
+    if let Some(rest) = value.strip_prefix("git+git://") {
+        return Err(VersionProblem::GitPlusGit {
+            fixed: format!("git://{rest}"),
+        });
     }
     if is_git(value) {
         return check_git(value).map(|()| DependencySource::Git);
+    }
+    if looks_ssh(value) {
+        let repo_end = value.find(['?', '#']).unwrap_or(value.len());
+        let (repo, rest) = value.split_at(repo_end);
+        return Err(VersionProblem::SshNotGit {
+            suggestion: format!("{}.git{rest}", repo.trim_end_matches('/')),
+        });
     }
     if value.starts_with("http://") || value.starts_with("https://") {
         let repo_end = value.find(['?', '#']).unwrap_or(value.len());
@@ -123,6 +156,42 @@ pub fn is_git(value: &str) -> bool {
         && (value.contains("://") || scp || value.starts_with("git@"))
 }
 
+/// The forward-slash form of a `file:` value written with (escaped) backslashes, which Unity
+/// accepts on Windows only; `None` when it has none.
+pub fn file_backslashes(value: &str) -> Option<String> {
+    let path = value.strip_prefix("file:")?;
+    path.contains('\\').then(|| value.replace('\\', "/"))
+}
+
+/// An `ssh://` URL, or SCP form `user@host:path` (no scheme, a colon after the host).
+fn looks_ssh(value: &str) -> bool {
+    if value.starts_with("ssh://") {
+        return true;
+    }
+    let Some((user_host, path)) = value.split_once(':') else {
+        return false;
+    };
+    let Some((user, host)) = user_host.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && host.contains('.')
+        && !path.is_empty()
+        && !path.starts_with("//")
+        && user_host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'@' | b'.' | b'-' | b'_'))
+}
+
+/// Whether a `?path=` value is an absolute file-system path rather than one relative to the
+/// repository root: a drive letter (`c:\\x`, `C:/x`), a backslash or a UNC path.
+fn absolute_git_path(path: &str) -> bool {
+    let b = path.as_bytes();
+    (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+        || path.starts_with("\\")
+        || path.contains('\\')
+}
+
 fn check_git(value: &str) -> Result<(), VersionProblem> {
     let hash = value.find('#');
     let query = value.find('?');
@@ -135,6 +204,19 @@ fn check_git(value: &str) -> Result<(), VersionProblem> {
         return Err(VersionProblem::GitRevisionBeforePath {
             fixed: format!("{repo}{path}{revision}"),
         });
+    }
+    if let Some(q) = query {
+        let end = hash.filter(|&h| h > q).unwrap_or(value.len());
+        let query = &value[q + 1..end];
+        let path = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("path="))
+            .unwrap_or("");
+        if absolute_git_path(path) {
+            return Err(VersionProblem::GitAbsolutePath {
+                path: path.to_string(),
+            });
+        }
     }
     if let Some(h) = hash {
         let revision = &value[h + 1..];
@@ -176,6 +258,8 @@ mod tests {
             "ssh://git@github.com/user/repo.git#0123456789abcdef0123456789abcdef01234567",
             "https://github.com/user/repo.git#release-2024",
             "https://github.com/user/repo.git#1234567",
+            "file:..\\github\\pkg",
+            "file:C:\\Users\\me\\pkg",
         ] {
             assert!(classify(v).is_ok(), "{v}: {:?}", classify(v));
         }
@@ -210,9 +294,33 @@ mod tests {
             ),
             ("file:", FileEmpty),
             (
-                "file:..\\x",
-                FileBackslashes {
-                    fixed: "file:../x".into(),
+                "git+git://example.com/repo.git",
+                GitPlusGit {
+                    fixed: "git://example.com/repo.git".into(),
+                },
+            ),
+            (
+                "https://github.com/u/r.git?path=c:\\repo\\sub#v1",
+                GitAbsolutePath {
+                    path: "c:\\repo\\sub".into(),
+                },
+            ),
+            (
+                "https://github.com/u/r.git?path=C:/repo/sub",
+                GitAbsolutePath {
+                    path: "C:/repo/sub".into(),
+                },
+            ),
+            (
+                "git@github.com:user/repo#v1",
+                SshNotGit {
+                    suggestion: "git@github.com:user/repo.git#v1".into(),
+                },
+            ),
+            (
+                "ssh://git@github.com/user/repo/",
+                SshNotGit {
+                    suggestion: "ssh://git@github.com/user/repo.git".into(),
                 },
             ),
             (
@@ -239,5 +347,8 @@ mod tests {
         }
         assert!(matches!(classify("1.0"), Err(NotSemver(_))));
         assert!(matches!(classify("01.0.0"), Err(NotSemver(_))));
+        assert_eq!(file_backslashes("file:..\\x").as_deref(), Some("file:../x"));
+        assert_eq!(file_backslashes("file:../x"), None);
+        assert!(classify("https://github.com/u/r.git?path=/sub#v1").is_ok());
     }
 }

@@ -55,19 +55,31 @@ fn dependency(analysis: &Analysis, index: usize, online: Online<'_>) -> String {
         } else {
             "a local folder or tarball (`file:`)"
         };
+        let caveat = if lookup::malformed(dep) {
+            " Unity cannot use the value as written: see the diagnostic on it."
+        } else {
+            ""
+        };
         return format!(
             "**{}** comes from {what}: no registry is asked for it. The packages it depends on \
-             resolve through the scopes as usual.\n",
+             resolve through the scopes as usual.{caveat}\n",
             code(name)
         );
     }
     let explanation = analysis.explain(name);
-    let mut out = format!(
-        "**{}** → **{}** (`{}`)\n\n",
-        code(name),
-        explanation.registry.name,
-        explanation.registry.url
-    );
+    let mut out = if explanation.builtin {
+        format!(
+            "**{}** → **built-in** (from the Unity Editor)\n\n",
+            code(name)
+        )
+    } else {
+        format!(
+            "**{}** → **{}** (`{}`)\n\n",
+            code(name),
+            explanation.registry.name,
+            explanation.registry.url
+        )
+    };
     for sentence in explanation.sentences() {
         let _ = writeln!(out, "- {sentence}");
     }

@@ -93,13 +93,22 @@ pub fn registry_of<'m>(
     }
 }
 
-/// For a dependency that no registry serves (a `file:` folder or tarball, or a Git URL): a short
-/// name for where it comes from.
+/// For a dependency that no registry serves (a `file:` folder or tarball, or a Git URL, also a
+/// malformed one: it is still not looked up in a registry): a short name for where it comes
+/// from.
 pub fn non_registry_source(dep: &manifest_lint_core::model::Dependency) -> Option<&'static str> {
-    use manifest_lint_core::version::{DependencySource, classify};
+    use manifest_lint_core::version::{DependencySource, VersionProblem, classify};
     match classify(&dep.version.as_ref()?.value) {
-        Ok(DependencySource::File) => Some("local"),
+        Ok(DependencySource::File) | Err(VersionProblem::FileEmpty) => Some("local"),
         Ok(DependencySource::Git) => Some("Git"),
+        Err(problem) if problem.is_git() => Some("Git"),
         _ => None,
     }
+}
+
+/// Whether the dependency's value is malformed (a diagnostic says how).
+pub fn malformed(dep: &manifest_lint_core::model::Dependency) -> bool {
+    dep.version
+        .as_ref()
+        .is_some_and(|v| manifest_lint_core::version::classify(&v.value).is_err())
 }

@@ -47,6 +47,10 @@ pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<Inla
             continue;
         }
         let (label, tooltip) = match lookup::non_registry_source(dep) {
+            Some(source) if lookup::malformed(dep) => (
+                format!("{source} (malformed)"),
+                "No registry is asked for it; Unity cannot use the value as written.".to_string(),
+            ),
             Some(source) => (
                 source.to_string(),
                 "No registry is asked for it.".to_string(),

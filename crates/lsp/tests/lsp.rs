@@ -918,3 +918,41 @@ async fn registrations_and_inlay_hint_refresh_when_the_client_allows_them() {
         .await;
     assert_eq!(hints, json!([]));
 }
+
+#[tokio::test]
+async fn hover_and_inlay_hints_on_a_malformed_git_url_say_git() {
+    let mut client = inproc::offline().await;
+    let text = "{\n  \"dependencies\": {\n    \"com.example.tools\": \"https://github.com/example/tools.git#v1?path=/sub\",\n    \"com.unity.modules.audio\": \"1.0.0\"\n  },\n  \"scopedRegistries\": [{\"name\": \"Example\", \"url\": \"https://npm.example.com\", \"scopes\": [\"com.example\"]}]\n}\n";
+    client.open(URI, 1, text).await;
+    let on_name = hover_text(&mut client, URI, find(text, "com.example.tools", 0, 3))
+        .await
+        .unwrap();
+    assert!(on_name.contains("a Git repository"), "{on_name}");
+    assert!(
+        on_name.contains("cannot use the value as written"),
+        "{on_name}"
+    );
+    assert!(!on_name.contains("npm.example.com"), "{on_name}");
+    let module = hover_text(
+        &mut client,
+        URI,
+        find(text, "com.unity.modules.audio", 0, 3),
+    )
+    .await
+    .unwrap();
+    assert!(module.contains("built-in"), "{module}");
+    let whole = json!({"start": pos(0, 0), "end": pos(99, 0)});
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(URI), "range": whole}),
+        )
+        .await;
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["→ Git (malformed)", "→ Editor (built-in)"]);
+}

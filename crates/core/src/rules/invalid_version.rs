@@ -10,8 +10,11 @@ declare_rule! {
     /// Unity resolves exact versions only: npm ranges (`^1.2.0`, `~1.2`, `>=1.0.0`, `1.x`),
     /// tags (`latest`) and prefixes (`v1.2.3`) fail. `exclude` is obsolete. A Git URL must end
     /// its repository path in `.git` or start with `git+`; `?path=` must come before
-    /// `#revision` (the reverse fails); a commit must be the full 40-character hash. `file:` paths
-    /// use forward slashes.
+    /// `#revision` (the reverse fails) and be relative to the repository root (`?path=/sub`, not
+    /// `?path=c:\\repo\\sub`); a commit must be the full 40-character hash; `git://` takes no
+    /// `git+` prefix; SCP-style (`git@host:user/repo`) and `ssh://` URLs need the `.git` ending
+    /// too. A `file:` path written with escaped backslashes (`"file:..\\pkg"`) works on Windows
+    /// only: it gets a hint to use forward slashes, which work everywhere.
     ///
     /// ## Example
     /// ```json
@@ -23,7 +26,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Pin the exact version (`1.2.0`); put `?path=` before `#revision`; use the full commit
-    /// hash. The fixes do what can be done without guessing.
+    /// hash; write `git://` without `git+`; add `.git` to the repository path. The fixes do what
+    /// can be done without guessing.
     pub static INVALID_VERSION = {
         id: "invalid-version",
         severity: Error,
@@ -37,6 +41,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(version) = &dep.version else {
             continue;
         };
+        if let Some(fixed) = crate::version::file_backslashes(&version.value) {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VERSION,
+                    version.span,
+                    "This `file:` path uses backslashes, which Unity accepts on Windows only",
+                )
+                .with_severity(Severity::Hint)
+                .with_note("forward slashes work on every platform")
+                .with_fix(Fix::safe(
+                    "Use forward slashes",
+                    vec![Edit::replace(version.span, json_string(&fixed))],
+                )),
+            );
+            continue;
+        }
         let Err(problem) = classify(&version.value) else {
             continue;
         };
@@ -66,9 +86,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 None,
             ),
             VersionProblem::FileEmpty => ("`file:` needs a path to a package folder or tarball".into(), None),
-            VersionProblem::FileBackslashes { fixed } => (
-                "`file:` paths must use forward slashes".into(),
-                Some(replace("Use forward slashes".into(), &fixed, true)),
+            VersionProblem::GitPlusGit { fixed } => (
+                "`git+git://` is not a Git URL Unity accepts: the GIT protocol takes no `git+` prefix".into(),
+                Some(replace("Write `git://`".into(), &fixed, true)),
+            ),
+            VersionProblem::GitAbsolutePath { path } => (
+                format!("`?path={path}` is an absolute path; it must be relative to the repository root, such as `?path=/sub/folder`"),
+                None,
+            ),
+            VersionProblem::SshNotGit { suggestion } => (
+                "Unity does not recognise this SSH URL as a Git repository: its path does not end in `.git`".into(),
+                Some(replace("Add `.git`".into(), &suggestion, false)),
             ),
             VersionProblem::GitRevisionBeforePath { fixed } => (
                 "`?path=` must come before `#revision` in a Git URL; in this order Unity fails to fetch it".into(),

@@ -2,12 +2,14 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a scoped registry that lacks `name`, `url` or `scopes`.
+    /// Reports a scoped registry that lacks `name`, `url` or `scopes`, or whose `name` is empty
+    /// or only whitespace.
     ///
     /// ## Why is this bad?
     /// Unity needs all three. Without `url` or `scopes`, its registry configuration is invalid
     /// and the project's packages do not resolve; without `name`, the Package Manager window
-    /// cannot show the registry and Unity reports the configuration as invalid.
+    /// cannot show the registry and Unity reports the configuration as invalid. An empty or blank
+    /// name is the same to Unity: "Registry name cannot be null, empty or whitespace".
     ///
     /// ## Example
     /// ```json
@@ -18,17 +20,42 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add the missing property: `"name"` is any label you like, `"url"` the registry's
-    /// address, `"scopes"` the package name prefixes it serves.
+    /// address, `"scopes"` the package name prefixes it serves. For a blank name the fix
+    /// proposes the registry's host name.
     pub static MISSING_PROPERTY = {
         id: "missing-property",
         severity: Error,
-        summary: "A scoped registry without `name`, `url` or `scopes`",
+        summary: "A scoped registry without `name`, `url` or `scopes`, or with a blank `name`",
         check: check,
     }
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for registry in ctx.manifest.registries() {
+        if let Some(name) = &registry.name
+            && name.value.trim().is_empty()
+        {
+            let mut d = Diagnostic::new(
+                &MISSING_PROPERTY,
+                name.span,
+                format!(
+                    "Scoped registry `{}` has a blank `name`: Unity rejects an empty or whitespace name",
+                    registry.display_name()
+                ),
+            );
+            let host = registry
+                .url
+                .as_ref()
+                .and_then(|u| ::url::Url::parse(u.value.trim()).ok())
+                .and_then(|u| u.host_str().map(str::to_string));
+            if let Some(host) = host {
+                d = d.with_fix(Fix::unsafe_(
+                    format!("Name it `{host}`"),
+                    vec![Edit::replace(name.span, json_string(&host))],
+                ));
+            }
+            out.push(d);
+        }
         let missing: Vec<&str> = ["name", "url", "scopes"]
             .into_iter()
             .filter(|key| !registry.members.iter().any(|m| m.key.value == *key))

@@ -118,6 +118,12 @@ impl Context<'_> {
         }
     }
 
+    /// The lock file's entry for `package`, when a lock was given and parsed.
+    pub fn locked(&self, package: &str) -> Option<&crate::lock::LockEntry> {
+        let lock = self.lock?.as_ref().ok()?;
+        lock.entries.iter().find(|e| e.name == package)
+    }
+
     /// Every string scope of every registry, in manifest order.
     pub fn scopes(&self) -> impl Iterator<Item = ScopeEntry<'_>> {
         self.manifest
@@ -176,10 +182,12 @@ pub struct InputProblems {
     pub empty: bool,
 }
 
+mod dead_registry;
 mod dependency_names;
 mod duplicate_key;
 mod duplicate_registry;
 mod duplicate_scope;
+mod empty_manifest;
 mod empty_scopes;
 mod glob_scope;
 mod ignored_scoped_registries;
@@ -189,8 +197,10 @@ mod invalid_registry_url;
 mod invalid_scope;
 mod invalid_value;
 mod invalid_version;
+mod legacy_registry;
 mod missing_property;
 mod npm_scope_notation;
+mod obsolete_package;
 mod package_not_found;
 mod pinned_package_missing;
 mod redundant_scope;
@@ -206,10 +216,12 @@ mod unscoped_dependency;
 mod version_not_found;
 mod wrong_type;
 
+pub use dead_registry::DEAD_REGISTRY;
 pub use dependency_names::INVALID_PACKAGE_NAME;
 pub use duplicate_key::DUPLICATE_KEY;
 pub use duplicate_registry::DUPLICATE_REGISTRY;
 pub use duplicate_scope::DUPLICATE_SCOPE;
+pub use empty_manifest::EMPTY_MANIFEST;
 pub use empty_scopes::EMPTY_SCOPES;
 pub use glob_scope::GLOB_SCOPE;
 pub use ignored_scoped_registries::IGNORED_SCOPED_REGISTRIES;
@@ -220,8 +232,10 @@ pub use invalid_registry_url::INVALID_REGISTRY_URL;
 pub use invalid_scope::INVALID_SCOPE;
 pub use invalid_value::INVALID_VALUE;
 pub use invalid_version::INVALID_VERSION;
+pub use legacy_registry::LEGACY_REGISTRY;
 pub use missing_property::MISSING_PROPERTY;
 pub use npm_scope_notation::NPM_SCOPE_NOTATION;
+pub use obsolete_package::OBSOLETE_PACKAGE;
 pub use package_not_found::PACKAGE_NOT_FOUND;
 pub use pinned_package_missing::PINNED_PACKAGE_MISSING;
 pub use redundant_scope::REDUNDANT_SCOPE;
@@ -245,6 +259,7 @@ pub static RULES: &[&RuleMeta] = &[
     &INVALID_VALUE,
     &MISSING_PROPERTY,
     &UNKNOWN_PROPERTY,
+    &EMPTY_MANIFEST,
     &NPM_SCOPE_NOTATION,
     &GLOB_SCOPE,
     &INVALID_SCOPE,
@@ -257,8 +272,11 @@ pub static RULES: &[&RuleMeta] = &[
     &INSECURE_REGISTRY_URL,
     &REGISTRY_URL_CREDENTIALS,
     &DUPLICATE_REGISTRY,
+    &DEAD_REGISTRY,
+    &LEGACY_REGISTRY,
     &INVALID_PACKAGE_NAME,
     &INVALID_VERSION,
+    &OBSOLETE_PACKAGE,
     &UNSCOPED_DEPENDENCY,
     &PINNED_PACKAGE_MISSING,
     &STALE_LOCK,

@@ -14,6 +14,12 @@ declare_rule! {
     /// reported, grouped, on the scope that now routes them (or, when no scope does, on the
     /// legacy `registry`, on `scopedRegistries`, or on the manifest's first brace). A lock file
     /// that is not valid JSON is reported on the manifest's first brace: it cannot be compared.
+    /// A direct dependency whose lock entry came from another kind of source than the manifest
+    /// now asks for (a `local` folder while the manifest asks a registry version, a registry
+    /// version while it asks `file:` or Git) is reported on its value. Packages that the lock
+    /// still lists although the manifest no longer depends on them (a direct entry that left
+    /// `dependencies`, and what only it pulled in) are reported, for information, on
+    /// `dependencies`: Unity drops them when it resolves again.
     /// Nothing is checked when the manifest sets `"enableLockFile": false`, since Unity then
     /// ignores the lock.
     ///
@@ -44,7 +50,7 @@ declare_rule! {
     pub static STALE_LOCK = {
         id: "stale-lock",
         severity: Warning,
-        summary: "packages-lock.json names another registry than the manifest now resolves to",
+        summary: "packages-lock.json disagrees with the manifest: another registry, another kind of source, or packages it no longer asks for",
         check: check,
     }
 }
@@ -82,9 +88,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
 
+    let gone = gone_from_manifest(ctx, lock);
     // Transitive packages, grouped by where they are reported and the two registries.
     let mut groups: BTreeMap<(Span, String, String), Group> = BTreeMap::new();
     for entry in &lock.entries {
+        if gone.contains(entry.name.as_str()) {
+            continue;
+        }
+        if let Some(d) = source_changed(ctx, entry) {
+            out.push(d);
+            continue;
+        }
         if entry.source.as_deref() != Some("registry") {
             continue;
         }
@@ -149,15 +163,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         group.names.push(entry.name.clone());
     }
     for ((span, locked, now), group) in groups {
-        let mut names: Vec<String> = group
-            .names
-            .iter()
-            .take(NAMES_SHOWN)
-            .map(|n| format!("`{n}`"))
-            .collect();
-        if group.names.len() > NAMES_SHOWN {
-            names.push(format!("{} more", group.names.len() - NAMES_SHOWN));
-        }
+        let names = names_list(group.names.clone());
         let (what, them) = if group.names.len() == 1 {
             ("package", "it")
         } else {
@@ -170,7 +176,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 format!(
                     "packages-lock.json has the {what} {} from {locked}, but the manifest now \
                      resolves {them} to {now} ({})",
-                    names.join(", "),
+                    names,
                     match &group.via {
                         Via::Scope(scope) => format!("through scope `{scope}`"),
                         Via::LegacyRegistry => "through the legacy `registry`".to_string(),
@@ -181,6 +187,156 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .with_note(RESOLVE_AGAIN),
         );
     }
+    if !gone.is_empty() {
+        let mut names: Vec<&str> = gone.into_iter().collect();
+        names.sort_unstable();
+        let shown = names_list(names.iter().map(|n| n.to_string()).collect());
+        let (what, them, are) = if names.len() == 1 {
+            ("package", "it", "is")
+        } else {
+            ("packages", "them", "are")
+        };
+        let span = ctx
+            .manifest
+            .member("dependencies")
+            .map_or(first_brace, |m| m.key.span);
+        out.push(
+            Diagnostic::new(
+                &STALE_LOCK,
+                span,
+                format!(
+                    "packages-lock.json still lists the {what} {shown}, which {are} gone from \
+                     the manifest (no dependency asks for {them} any more): Unity drops {them} \
+                     when it resolves again"
+                ),
+            )
+            .with_severity(Severity::Info)
+            .with_note(RESOLVE_AGAIN),
+        );
+    }
+}
+
+/// Names in backticks, at most [`NAMES_SHOWN`] of them, then how many more.
+fn names_list(all: Vec<String>) -> String {
+    let mut names: Vec<String> = all
+        .iter()
+        .take(NAMES_SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if all.len() > NAMES_SHOWN {
+        names.push(format!("{} more", all.len() - NAMES_SHOWN));
+    }
+    names.join(", ")
+}
+
+/// Lock entries that no dependency of the manifest asks for any more: direct entries (`depth`
+/// 0, not embedded or built-in) that left `dependencies`, and what only they pulled in. Packages
+/// embedded in the project count as roots, like the manifest's dependencies.
+fn gone_from_manifest<'l>(
+    ctx: &Context<'_>,
+    lock: &'l crate::lock::LockFile,
+) -> std::collections::HashSet<&'l str> {
+    use std::collections::HashSet;
+    let by_name: std::collections::HashMap<&str, &crate::lock::LockEntry> =
+        lock.entries.iter().map(|e| (e.name.as_str(), e)).collect();
+    let closure = |roots: Vec<&'l str>| {
+        let mut seen: HashSet<&'l str> = HashSet::new();
+        let mut stack = roots;
+        while let Some(name) = stack.pop() {
+            let Some(entry) = by_name.get(name) else {
+                continue;
+            };
+            if !seen.insert(entry.name.as_str()) {
+                continue;
+            }
+            for dep in entry.dependencies.iter().flatten() {
+                stack.push(dep.as_str());
+            }
+        }
+        seen
+    };
+    let wanted: HashSet<&str> = ctx
+        .manifest
+        .dependencies()
+        .iter()
+        .map(|d| d.name.value.as_str())
+        .collect();
+    let live = closure(
+        lock.entries
+            .iter()
+            .filter(|e| wanted.contains(e.name.as_str()) || e.source.as_deref() == Some("embedded"))
+            .map(|e| e.name.as_str())
+            .collect(),
+    );
+    let gone_roots = lock
+        .entries
+        .iter()
+        .filter(|e| {
+            e.depth == Some(0)
+                && !wanted.contains(e.name.as_str())
+                && !matches!(e.source.as_deref(), Some("embedded" | "builtin"))
+        })
+        .map(|e| e.name.as_str())
+        .collect();
+    closure(gone_roots)
+        .into_iter()
+        .filter(|n| !live.contains(n))
+        .collect()
+}
+
+/// The kind of source a manifest value asks for, in the lock's words.
+fn asked_sources(value: &str) -> Option<(&'static [&'static str], &'static str)> {
+    use crate::version::{DependencySource, classify};
+    match classify(value) {
+        Ok(DependencySource::Registry(_)) => Some((&["registry", "builtin"], "a registry version")),
+        Ok(DependencySource::File) => Some((&["local", "local-tarball"], "a `file:` path")),
+        Ok(DependencySource::Git) => Some((&["git"], "a Git repository")),
+        Err(_) => None,
+    }
+}
+
+/// A direct dependency whose lock entry came from another kind of source than the manifest
+/// now asks for.
+fn source_changed(ctx: &Context<'_>, entry: &crate::lock::LockEntry) -> Option<Diagnostic> {
+    let locked = entry.source.as_deref()?;
+    if locked == "embedded" {
+        return None; // an embedded package wins over whatever the manifest says
+    }
+    let dep = ctx
+        .manifest
+        .dependencies()
+        .iter()
+        .rev()
+        .find(|d| d.name.value == entry.name)?;
+    let version = dep.version.as_ref()?;
+    let (expected, asked) = asked_sources(&version.value)?;
+    if expected.contains(&locked) {
+        return None;
+    }
+    let was = match locked {
+        "registry" => format!(
+            "a registry ({})",
+            entry.url.as_deref().map_or("no URL".to_string(), redact)
+        ),
+        "builtin" => "the Editor (built-in)".to_string(),
+        "local" | "local-tarball" => match entry.version.as_deref() {
+            Some(path) if path.starts_with("file:") => format!("a local path (`{path}`)"),
+            _ => "a local path".to_string(),
+        },
+        "git" => "a Git repository".to_string(),
+        other => format!("source `{other}`"),
+    };
+    Some(
+        Diagnostic::new(
+            &STALE_LOCK,
+            version.span,
+            format!(
+                "packages-lock.json has `{}` from {was}, but the manifest now asks for {asked}",
+                entry.name
+            ),
+        )
+        .with_note(RESOLVE_AGAIN),
+    )
 }
 
 const RESOLVE_AGAIN: &str = "let Unity resolve again (open the project) and commit the \
@@ -310,6 +466,63 @@ mod tests {
         assert_eq!(stale("{", &l), vec![]);
         let enabled = MANIFEST.replacen('{', "{\n  \"enableLockFile\": true,", 1);
         assert_eq!(stale(&enabled, &l).len(), 1);
+    }
+
+    #[test]
+    fn packages_gone_from_the_manifest_are_one_info_and_embedded_ones_are_roots() {
+        let l = lock(&[
+            entry("com.example.tools", 0, "https://npm.example.com"),
+            entry("com.unity.ugui", 0, "https://packages.unity.com"),
+            // Left the manifest, with what only it pulled in.
+            r#""com.gone.sdk": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.gone.core": "1.0.0", "com.example.shared": "1.0.0"}, "url": "https://npm.gone.example"}"#.to_string(),
+            entry("com.gone.core", 1, "https://npm.gone.example"),
+            // Also needed by an embedded package: not gone.
+            entry("com.example.shared", 1, "https://npm.example.com"),
+            r#""com.embedded.pkg": {"version": "file:com.embedded.pkg", "depth": 0, "source": "embedded", "dependencies": {"com.example.shared": "1.0.0"}}"#.to_string(),
+        ]);
+        let options = LintOptions {
+            lock: Some(&l),
+            ..Default::default()
+        };
+        let found: Vec<_> = lint(MANIFEST, &options)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule.id == "stale-lock")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].severity, crate::Severity::Info);
+        assert_eq!(&MANIFEST[found[0].span.range()], "\"dependencies\"");
+        assert!(
+            found[0]
+                .message
+                .contains("`com.gone.core`, `com.gone.sdk`, which are gone from the manifest"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            !found[0].message.contains("now resolves"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_lock_source_of_another_kind_is_reported_on_the_value() {
+        let l = lock(&[
+            r#""com.example.tools": {"version": "file:C:/Dev/tools", "depth": 0, "source": "local", "dependencies": {}}"#.to_string(),
+            r#""com.unity.ugui": {"version": "2.0.0", "depth": 0, "source": "builtin", "dependencies": {}}"#.to_string(),
+        ]);
+        let found = stale(MANIFEST, &l);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].0, "\"1.0.0\"");
+        assert!(
+            found[0]
+                .1
+                .contains("from a local path (`file:C:/Dev/tools`)")
+                && found[0].1.contains("now asks for a registry version"),
+            "{}",
+            found[0].1
+        );
     }
 
     #[test]

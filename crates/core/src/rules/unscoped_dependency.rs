@@ -1,9 +1,6 @@
 use super::prelude::*;
 use crate::version::{DependencySource, classify};
 
-/// Packages that Unity's own registry serves although they are not `com.unity.*`.
-pub(crate) const UNITY_REGISTRY_PACKAGES: &[&str] = &["com.autodesk.fbx", "com.havok.physics"];
-
 declare_rule! {
     /// ## What it does
     /// Reports a registry dependency that is not one of Unity's packages (`com.unity.*`) and that
@@ -11,7 +8,10 @@ declare_rule! {
     /// covers it: a scope that is invalid but would match once corrected (`com.example.*`,
     /// `@example`, `Com.Example`), or one that matches the start of the name but not on a dot
     /// boundary (`com.example` does not cover `com.examples.tools`). Otherwise it is for
-    /// information. `file:` and Git dependencies are never reported.
+    /// information. `file:` and Git dependencies are never reported, nor are packages that
+    /// Unity's registry is known to serve: names under a publisher namespace Unity's registry
+    /// hosts (`com.meta.xr`, `com.autodesk.fbx`, `com.havok.physics`), and any package that
+    /// `packages-lock.json` records as served by the default registry the manifest now asks.
     ///
     /// ## Why is this bad?
     /// Unity has no fallback: a package goes to exactly one registry. A third-party package that no
@@ -57,7 +57,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let default_url = ctx.manifest.default_registry_url();
     for dep in ctx.manifest.dependencies() {
         let name = dep.name.value.as_str();
-        if name.starts_with("com.unity.") || UNITY_REGISTRY_PACKAGES.contains(&name) {
+        if crate::known::served_by_unity(name) {
+            continue;
+        }
+        // Lock evidence: the last resolution found it in the very registry Unity asks now.
+        if let Some(entry) = ctx.locked(name)
+            && entry.source.as_deref() == Some("registry")
+            && entry
+                .url
+                .as_deref()
+                .is_some_and(|url| crate::lock::same_registry(url, default_url))
+        {
             continue;
         }
         let Some(version) = &dep.version else {
