@@ -31,6 +31,7 @@ mod names;
 mod navigation;
 mod project;
 pub mod settings;
+mod transport;
 
 use document::Document;
 use project::ProjectFiles;
@@ -68,10 +69,13 @@ where
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(input, output, socket)
-        .concurrency_level(1)
-        .serve(service)
-        .await;
+    // Our framing first: a malformed message is answered there and never ends the session.
+    transport::run(input, output, |input, output| {
+        Server::new(input, output, socket)
+            .concurrency_level(1)
+            .serve(service)
+    })
+    .await;
     shutdown.load(Ordering::SeqCst)
 }
 
