@@ -25,13 +25,16 @@
 use std::future::Future;
 use std::pin::pin;
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny};
 use serde_json::{Value, json};
 use tokio::io::{
     AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream,
 };
 use tokio::sync::mpsc;
-use tower_lsp_server::jsonrpc::{Id, Request, Response};
+use tower_lsp_server::jsonrpc::Id;
 
 /// Largest message body accepted, in bytes. A Unity manifest is tens of kilobytes; this leaves
 /// room for a generated one of tens of megabytes (its `didOpen` carries it JSON-escaped).
@@ -285,14 +288,72 @@ impl<R: AsyncRead + Unpin> Reader<R> {
     }
 }
 
-/// An incoming message as tower-lsp-server decodes it (its own `Message` is private): what
-/// decodes as this is exactly what its codec accepts.
+/// The shape of a request or notification as tower-lsp-server's `Request` requires it, field by
+/// field with the same types and attributes, except that `params` is checked without being built
+/// (a `didOpen` carries the whole text): what decodes as this, decodes as theirs (the tests
+/// compare both on tricky messages).
+#[derive(Deserialize)]
+struct RequestShape<'a> {
+    #[serde(borrow)]
+    jsonrpc: Cow<'a, str>,
+    #[serde(default, borrow)]
+    method: Cow<'a, str>,
+    #[serde(default, deserialize_with = "some")]
+    #[allow(dead_code)] // Only checked.
+    params: Option<IgnoredAny>,
+    #[serde(default, deserialize_with = "some")]
+    id: Option<Id>,
+}
+
+/// Likewise for tower-lsp-server's `Response` (its `error` is their own type).
+#[derive(Deserialize)]
+#[allow(dead_code)] // Only checked.
+struct ResponseShape<'a> {
+    #[serde(borrow)]
+    jsonrpc: Cow<'a, str>,
+    #[serde(flatten)]
+    kind: ResponseKind,
+    id: Id,
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Incoming {
-    #[allow(dead_code)] // Only checked.
-    Response(Response),
-    Request(Request),
+#[allow(dead_code)] // Only checked.
+enum ResponseKind {
+    Ok {
+        result: IgnoredAny,
+    },
+    Err {
+        error: tower_lsp_server::jsonrpc::Error,
+    },
+}
+
+/// `#[serde(deserialize_with)]` for a present field: `null` is `Some` of the type's null.
+fn some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// What tower-lsp-server's codec would make of a JSON body: a response (`Ok(None)`), a request
+/// or notification (its method and id), or `Err` (it would end the session).
+fn decode(text: &str) -> Result<Option<(Cow<'_, str>, Option<Id>)>, serde_json::Error> {
+    // `Message` is `#[serde(untagged)] enum { Response, Request }`, and both need "2.0".
+    let version = |v: &str| {
+        if v == "2.0" {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom(
+                "expected JSON-RPC version \"2.0\"",
+            ))
+        }
+    };
+    if let Ok(response) = serde_json::from_str::<ResponseShape<'_>>(text) {
+        if version(&response.jsonrpc).is_ok() {
+            return Ok(None);
+        }
+    }
+    let request = serde_json::from_str::<RequestShape<'_>>(text)?;
+    version(&request.jsonrpc)?;
+    Ok(Some((request.method, request.id)))
 }
 
 /// The `id` of a message that is no valid JSON-RPC message, when it has a usable one.
@@ -330,25 +391,22 @@ fn check(body: &[u8]) -> Verdict {
         }
     };
     // The syntax first (without building anything), then the shape.
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
         return parse_error(format!("the message is not JSON ({e})"));
     }
-    match serde_json::from_str::<Incoming>(text) {
-        Ok(Incoming::Request(request)) => match request.id() {
-            Some(id) if request.method().starts_with("$/") => {
-                let id = serde_json::to_value(id).unwrap_or(Value::Null);
-                Verdict::Answer {
-                    reply: error_reply(
-                        &id,
-                        METHOD_NOT_FOUND,
-                        &format!("Method not found: {}", request.method()),
-                    ),
-                    why: format!("a request for {}, which is no request", request.method()),
-                }
+    match decode(text) {
+        Ok(Some((method, Some(id)))) if method.starts_with("$/") => {
+            let id = serde_json::to_value(id).unwrap_or(Value::Null);
+            Verdict::Answer {
+                reply: error_reply(
+                    &id,
+                    METHOD_NOT_FOUND,
+                    &format!("Method not found: {method}"),
+                ),
+                why: format!("a request for {method}, which is no request"),
             }
-            _ => Verdict::Pass,
-        },
-        Ok(Incoming::Response(_)) => Verdict::Pass,
+        }
+        Ok(_) => Verdict::Pass,
         Err(e) if e.is_data() => {
             let id = serde_json::from_str::<JustId>(text)
                 .ok()
@@ -596,6 +654,94 @@ mod tests {
         let (header, body) = text.split_once("\r\n\r\n").unwrap();
         assert_eq!(header, format!("Content-Length: {}", body.len()));
         serde_json::from_str(body).unwrap()
+    }
+
+    /// tower-lsp-server's `Message`, from its public parts.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum Message {
+        Response(tower_lsp_server::jsonrpc::Response),
+        Request(tower_lsp_server::jsonrpc::Request),
+    }
+
+    #[test]
+    fn the_check_accepts_exactly_what_tower_lsp_server_decodes() {
+        let params = [
+            "",
+            r#","params":null"#,
+            r#","params":{"a":[1,2,{"b":"\u00e9"}]}"#,
+            r#","params":[1]"#,
+            r#","params":3"#,
+        ];
+        let ids = [
+            "",
+            r#","id":1"#,
+            r#","id":"x\n""#,
+            r#","id":null"#,
+            r#","id":-3"#,
+            r#","id":1.5"#,
+            r#","id":18446744073709551615"#,
+            r#","id":true"#,
+            r#","id":{}"#,
+        ];
+        let methods = [
+            "",
+            r#","method":"a/b""#,
+            r#","method":null"#,
+            r#","method":7"#,
+            r#","method":"\u0024/x""#,
+        ];
+        let versions = [
+            r#""jsonrpc":"2.0""#,
+            r#""jsonrpc":"2.1""#,
+            r#""jsonrpc":2"#,
+            r#""jsonrpc":"2\u002e0""#,
+            r#""other":1"#,
+        ];
+        let mut bodies = Vec::new();
+        for v in versions {
+            for m in methods {
+                for p in params {
+                    for i in ids {
+                        bodies.push(format!("{{{v}{m}{p}{i}}}"));
+                    }
+                }
+            }
+            for i in ids {
+                for tail in [
+                    r#","result":null"#,
+                    r#","result":{"x":1}"#,
+                    r#","error":{"code":-32601,"message":"no"}"#,
+                    r#","error":{"code":1,"message":"no","data":[1]}"#,
+                    r#","error":{"code":1}"#,
+                    r#","error":{"code":1,"message":"m","other":2}"#,
+                    r#","error":null"#,
+                    r#","result":1,"error":{"code":1,"message":"no"}"#,
+                ] {
+                    bodies.push(format!("{{{v}{i}{tail}}}"));
+                }
+            }
+        }
+        bodies.extend(
+            [
+                r#"{"jsonrpc":"2.0","method":"a","method":"b"}"#,
+                r#"{"jsonrpc":"2.0","jsonrpc":"2.0","method":"a"}"#,
+                r#"["2.0","shutdown",null,1]"#,
+                r#"["2.0"]"#,
+                r#"[]"#,
+                r#""2.0""#,
+                "null",
+                "{}",
+            ]
+            .map(String::from),
+        );
+        for body in &bodies {
+            let theirs = serde_json::from_str::<Message>(body).is_ok();
+            let ours = decode(body).is_ok();
+            assert_eq!(ours, theirs, "{body}");
+        }
+        assert!(bodies.len() > 1000);
     }
 
     #[test]
