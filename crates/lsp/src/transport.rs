@@ -328,6 +328,15 @@ enum ResponseKind {
     },
 }
 
+/// Whether a message has the members a response needs (`null` ones included).
+#[derive(Deserialize)]
+struct ResponseKeys {
+    #[serde(default, deserialize_with = "some")]
+    result: Option<IgnoredAny>,
+    #[serde(default, deserialize_with = "some")]
+    error: Option<IgnoredAny>,
+}
+
 /// `#[serde(deserialize_with)]` for a present field: `null` is `Some` of the type's null.
 fn some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
@@ -346,9 +355,15 @@ fn decode(text: &str) -> Result<Option<(Cow<'_, str>, Option<Id>)>, serde_json::
             ))
         }
     };
-    if let Ok(response) = serde_json::from_str::<ResponseShape<'_>>(text) {
-        if version(&response.jsonrpc).is_ok() {
-            return Ok(None);
+    // A response needs `result` or `error`; without them, trying one would only copy every
+    // other member (the `flatten` buffers them), a `didOpen`'s text included.
+    let may_be_response = serde_json::from_str::<ResponseKeys>(text)
+        .map_or(true, |keys| keys.result.is_some() || keys.error.is_some());
+    if may_be_response {
+        if let Ok(response) = serde_json::from_str::<ResponseShape<'_>>(text) {
+            if version(&response.jsonrpc).is_ok() {
+                return Ok(None);
+            }
         }
     }
     let request = serde_json::from_str::<RequestShape<'_>>(text)?;
