@@ -342,9 +342,12 @@ fn some<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T
     T::deserialize(d).map(Some)
 }
 
+/// A request's or notification's method, and its id.
+type Call<'a> = (Cow<'a, str>, Option<Id>);
+
 /// What tower-lsp-server's codec would make of a JSON body: a response (`Ok(None)`), a request
-/// or notification (its method and id), or `Err` (it would end the session).
-fn decode(text: &str) -> Result<Option<(Cow<'_, str>, Option<Id>)>, serde_json::Error> {
+/// or notification (`Ok(Some)`), or `Err` (it would end the session).
+fn decode(text: &str) -> Result<Option<Call<'_>>, serde_json::Error> {
     // `Message` is `#[serde(untagged)] enum { Response, Request }`, and both need "2.0".
     let version = |v: &str| {
         if v == "2.0" {
