@@ -9,6 +9,8 @@ use tower_lsp_server::ls_types::{
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::convert;
 use crate::document::Snapshot;
 
@@ -62,7 +64,11 @@ pub fn wants(only: Option<&[CodeActionKind]>, kind: &str) -> bool {
     }
 }
 
-/// Quick fixes of the diagnostics that touch `range`.
+/// Quick fixes in one answer, at most: a range over the whole of a large file would otherwise
+/// list every fix of the file.
+pub const MAX_QUICK_FIXES: usize = 100;
+
+/// Quick fixes of the diagnostics that touch `range` (the first [`MAX_QUICK_FIXES`]).
 pub fn quick_fixes(
     snap: &Snapshot,
     range: Span,
@@ -73,6 +79,8 @@ pub fn quick_fixes(
         .diagnostics
         .iter()
         .filter(|d| d.span.start <= range.end && range.start <= d.span.end)
+        .filter(|d| d.fix.is_some())
+        .take(MAX_QUICK_FIXES)
         .filter_map(|d| {
             let fix = d.fix.as_ref()?;
             Some(CodeActionOrCommand::CodeAction(CodeAction {
@@ -90,19 +98,24 @@ pub fn quick_fixes(
         .collect()
 }
 
-/// The "Fix all safe problems" action: one minimal edit from the current text to the fixed one.
-pub fn fix_all(
+/// Whether some diagnostic of `snap` has a safe fix (then "Fix all safe problems" is offered).
+pub fn has_safe_fix(snap: &Snapshot) -> bool {
+    snap.analysis.diagnostics.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| f.applicability == Applicability::Safe)
+    })
+}
+
+/// The edit of "Fix all safe problems": one minimal edit from the current text to the fixed
+/// one. Runs the fix engine (up to 10 lints of the text): the caller keeps it off the state lock.
+pub fn fix_all_edit(
     snap: &Snapshot,
     options: &LintOptions<'_>,
     target: Target<'_>,
     encoding: Encoding,
-) -> Option<CodeActionOrCommand> {
-    let has_safe_fix = snap.analysis.diagnostics.iter().any(|d| {
-        d.fix
-            .as_ref()
-            .is_some_and(|f| f.applicability == Applicability::Safe)
-    });
-    if !has_safe_fix {
+) -> Option<WorkspaceEdit> {
+    if !has_safe_fix(snap) {
         return None;
     }
     // The same engine as `check --fix`: non-overlapping fixes per pass, re-lint, repeat.
@@ -111,12 +124,36 @@ pub fn fix_all(
         return None;
     }
     let edit = minimal_edit(&snap.text, &outcome.text);
-    Some(CodeActionOrCommand::CodeAction(CodeAction {
-        title: "Fix all safe problems".to_string(),
+    Some(workspace_edit(target, text_edits(snap, &[edit], encoding)))
+}
+
+/// The "Fix all safe problems" action; `edit: None` with `data` leaves the edit to
+/// `codeAction/resolve` (see [`ResolveData`]).
+pub fn fix_all_action(
+    edit: Option<WorkspaceEdit>,
+    data: Option<ResolveData>,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: FIX_ALL_TITLE.to_string(),
         kind: Some(CodeActionKind::from(FIX_ALL_KIND)),
-        edit: Some(workspace_edit(target, text_edits(snap, &[edit], encoding))),
+        edit,
+        data: data.and_then(|d| serde_json::to_value(d).ok()),
         ..Default::default()
-    }))
+    })
+}
+
+/// Largest text for which a `codeAction` request without `only` runs the fix engine (for
+/// clients that cannot resolve an action's edit later); a Unity manifest is a few kilobytes.
+pub const EAGER_FIX_ALL_BYTES: usize = 128 * 1024;
+
+/// The title of the fix-all action.
+pub const FIX_ALL_TITLE: &str = "Fix all safe problems";
+
+/// What an unresolved "Fix all safe problems" carries for `codeAction/resolve`: the document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResolveData {
+    #[serde(rename = "manifestLintFixAll")]
+    pub uri: Uri,
 }
 
 /// The lengths in bytes of the longest common prefix and suffix of `old` and `new` (not

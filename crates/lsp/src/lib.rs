@@ -31,6 +31,7 @@ mod names;
 mod navigation;
 mod project;
 pub mod settings;
+mod transport;
 
 use document::Document;
 use project::ProjectFiles;
@@ -68,10 +69,13 @@ where
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(input, output, socket)
-        .concurrency_level(1)
-        .serve(service)
-        .await;
+    // Our framing first: a malformed message is answered there and never ends the session.
+    transport::run(input, output, |input, output| {
+        Server::new(input, output, socket)
+            .concurrency_level(1)
+            .serve(service)
+    })
+    .await;
     shutdown.load(Ordering::SeqCst)
 }
 
@@ -95,6 +99,8 @@ struct ClientFlags {
     document_changes: bool,
     inlay_hint_refresh: bool,
     register_watched_files: bool,
+    /// `codeAction/resolve` can fill in an action's `edit`.
+    code_action_resolve: bool,
 }
 
 struct State {
@@ -537,6 +543,12 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 == Some(true),
+            code_action_resolve: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -578,6 +590,7 @@ impl LanguageServer for Backend {
                             CodeActionKind::SOURCE_FIX_ALL,
                             CodeActionKind::from(actions::FIX_ALL_KIND),
                         ]),
+                        resolve_provider: Some(true),
                         ..Default::default()
                     },
                 )),
@@ -825,36 +838,93 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let st = lock(&self.shared.state);
         let uri = &params.text_document.uri;
-        let Some(doc) = st.docs.get(uri) else {
-            return Ok(None);
-        };
-        let target = actions::Target {
-            uri,
-            version: doc.version,
-            document_changes: st.flags.document_changes,
-        };
         let only = params.context.only.as_deref();
         let mut out = Vec::new();
-        if actions::wants(only, CodeActionKind::QUICKFIX.as_str()) {
-            let range = doc.current.span(params.range, st.encoding);
-            out.extend(actions::quick_fixes(
-                &doc.current,
-                range,
-                target,
-                st.encoding,
-            ));
+        {
+            let st = lock(&self.shared.state);
+            let Some(doc) = st.docs.get(uri) else {
+                return Ok(None);
+            };
+            let target = actions::Target {
+                uri,
+                version: doc.version,
+                document_changes: st.flags.document_changes,
+            };
+            if actions::wants(only, CodeActionKind::QUICKFIX.as_str()) {
+                let range = doc.current.span(params.range, st.encoding);
+                out.extend(actions::quick_fixes(
+                    &doc.current,
+                    range,
+                    target,
+                    st.encoding,
+                ));
+            }
+            // Without `only` the client asks as the cursor moves: the fix engine does not run
+            // for that, except on a small text when the client cannot resolve actions.
+            let eager = only.is_some()
+                || (!st.flags.code_action_resolve
+                    && doc.current.text.len() <= actions::EAGER_FIX_ALL_BYTES);
+            if !actions::wants(only, actions::FIX_ALL_KIND) || !actions::has_safe_fix(&doc.current)
+            {
+                return Ok(Some(out));
+            }
+            if !eager {
+                if st.flags.code_action_resolve {
+                    let data = actions::ResolveData { uri: uri.clone() };
+                    out.push(actions::fix_all_action(None, Some(data)));
+                }
+                return Ok(Some(out));
+            }
         }
-        if actions::wants(only, actions::FIX_ALL_KIND) {
-            let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
-            out.extend(actions::fix_all(
-                &doc.current,
-                &options,
-                target,
-                st.encoding,
-            ));
+        if let Some(edit) = self.fix_all_edit(uri).await {
+            out.push(actions::fix_all_action(Some(edit), None));
         }
         Ok(Some(out))
+    }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        let data = action
+            .data
+            .clone()
+            .and_then(|d| serde_json::from_value::<actions::ResolveData>(d).ok());
+        if let (Some(data), None) = (data, &action.edit) {
+            action.edit = self.fix_all_edit(&data.uri).await;
+        }
+        Ok(action)
+    }
+}
+
+impl Backend {
+    /// The edit of "Fix all safe problems" for the document's current version. The fix engine
+    /// lints the text up to 10 times (seconds for a file of megabytes): it runs on a blocking
+    /// thread with copies of what it needs, never under the state lock.
+    async fn fix_all_edit(&self, uri: &Uri) -> Option<WorkspaceEdit> {
+        let (snap, settings, facts, project, version, document_changes, encoding) = {
+            let st = lock(&self.shared.state);
+            let doc = st.docs.get(uri)?;
+            (
+                doc.current.clone(),
+                st.settings.clone(),
+                doc.facts.clone(),
+                doc.project.clone(),
+                doc.version,
+                st.flags.document_changes,
+                st.encoding,
+            )
+        };
+        let uri = uri.clone();
+        tokio::task::spawn_blocking(move || {
+            let options = lint_options(&settings, facts.as_ref(), &project);
+            let target = actions::Target {
+                uri: &uri,
+                version,
+                document_changes,
+            };
+            actions::fix_all_edit(&snap, &options, target, encoding)
+        })
+        .await
+        .ok()
+        .flatten()
     }
 }

@@ -105,8 +105,75 @@ fn symbol(
     }
 }
 
+/// Symbols in one outline, at most, summaries included: a generated manifest of megabytes would
+/// otherwise give an answer of a hundred megabytes and more.
+pub const MAX_SYMBOLS: usize = 5000;
+
+/// Children of one symbol, at most; the rest are summarised in one more child, `… N more`.
+pub const MAX_CHILDREN: usize = 1000;
+
+/// Longest name or detail of a symbol, in characters (longer ones end with `…`).
+pub const MAX_NAME_CHARS: usize = 200;
+
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(MAX_NAME_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Symbols for `items` (one per item that `make` turns into a symbol, given its full span), at
+/// most [`MAX_CHILDREN`] and no more than `budget` allows; what is left is summarised in one
+/// symbol of `kind` covering the items left out.
+fn bounded<T>(
+    view: &View<'_>,
+    encoding: Encoding,
+    items: &[T],
+    span: impl Fn(&T) -> Span,
+    kind: SymbolKind,
+    budget: &mut usize,
+    mut make: impl FnMut(&T, &mut usize) -> Option<DocumentSymbol>,
+) -> Vec<DocumentSymbol> {
+    let mut out = Vec::new();
+    // Room for the summary, kept aside while the children (and theirs) are made.
+    let reserve = usize::from(*budget > 0 && !items.is_empty());
+    *budget -= reserve;
+    let mut rest = items;
+    while let Some((first, after)) = rest.split_first() {
+        if out.len() >= MAX_CHILDREN || *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        match make(first, budget) {
+            Some(symbol) => out.push(symbol),
+            None => *budget += 1,
+        }
+        rest = after;
+    }
+    *budget += reserve;
+    if let (Some(first), Some(last), true) = (rest.first(), rest.last(), *budget > 0) {
+        let full = Span::new(span(first).start, span(last).end);
+        let start = Span::new(full.start, full.start);
+        if let (Some(range), Some(selection)) =
+            (view.range(full, encoding), view.range(start, encoding))
+        {
+            *budget -= 1;
+            out.push(symbol(
+                format!("… {} more", rest.len()),
+                Some(format!("not listed: outlines show at most {MAX_CHILDREN} children and {MAX_SYMBOLS} symbols")),
+                kind,
+                range,
+                selection,
+                Vec::new(),
+            ));
+        }
+    }
+    out
+}
+
 /// The outline: `scopedRegistries` with each registry and its scopes, and `dependencies`, in
-/// document order.
+/// document order. Bounded: at most [`MAX_SYMBOLS`] symbols, [`MAX_CHILDREN`] children per symbol
+/// (the rest summarised), names and details of [`MAX_NAME_CHARS`].
 pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymbol> {
     let manifest = &view.snap.analysis.manifest;
     // A symbol whose full range was edited falls back to its name's range.
@@ -116,46 +183,56 @@ pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymb
         Some((full, selection))
     };
     let member = |key: &str| manifest.member(key).map(|m| (m.span, m.key.span));
+    // The two top-level symbols are always there.
+    let mut budget = MAX_SYMBOLS - 2;
     let mut out = Vec::new();
     if let (Some(list), Some((full, key))) =
         (&manifest.scoped_registries, member("scopedRegistries"))
     {
-        let registries: Vec<DocumentSymbol> = list
-            .registries
-            .iter()
-            .filter_map(|r| {
-                let scopes: Vec<DocumentSymbol> = r
-                    .scopes
-                    .iter()
-                    .flat_map(|s| &s.items)
-                    .filter_map(|scope| {
+        let registries = bounded(
+            view,
+            encoding,
+            &list.registries,
+            |r| r.span,
+            SymbolKind::MODULE,
+            &mut budget,
+            |r, budget| {
+                let selection = r.name.as_ref().map_or(r.span, |n| n.span);
+                let (full, sel) = ranges(r.span, selection)?;
+                let items: Vec<_> = r.scopes.iter().flat_map(|s| &s.items).collect();
+                let scopes = bounded(
+                    view,
+                    encoding,
+                    &items,
+                    |scope| scope.span,
+                    SymbolKind::NAMESPACE,
+                    budget,
+                    |scope, _| {
                         let (full, sel) = ranges(scope.span, scope.span)?;
                         Some(symbol(
-                            scope.value.clone(),
+                            cut(&scope.value),
                             None,
                             SymbolKind::NAMESPACE,
                             full,
                             sel,
                             Vec::new(),
                         ))
-                    })
-                    .collect();
-                let selection = r.name.as_ref().map_or(r.span, |n| n.span);
-                let (full, sel) = ranges(r.span, selection)?;
+                    },
+                );
                 let url = r
                     .url
                     .as_ref()
-                    .map(|u| manifest_lint_core::url::redact(&u.value));
+                    .map(|u| cut(&manifest_lint_core::url::redact(&u.value)));
                 Some(symbol(
-                    r.display_name(),
+                    cut(&r.display_name()),
                     url,
                     SymbolKind::MODULE,
                     full,
                     sel,
                     scopes,
                 ))
-            })
-            .collect();
+            },
+        );
         if let Some((full, sel)) = ranges(full, key) {
             out.push(symbol(
                 "scopedRegistries".into(),
@@ -168,22 +245,26 @@ pub fn document_symbols(view: &View<'_>, encoding: Encoding) -> Vec<DocumentSymb
         }
     }
     if let (Some(deps), Some((full, key))) = (&manifest.dependencies, member("dependencies")) {
-        let children: Vec<DocumentSymbol> = deps
-            .entries
-            .iter()
-            .filter_map(|d| {
+        let children = bounded(
+            view,
+            encoding,
+            &deps.entries,
+            |d| d.span,
+            SymbolKind::PACKAGE,
+            &mut budget,
+            |d, _| {
                 let (full, sel) = ranges(d.span, d.name.span)?;
-                let version = d.version.as_ref().map(|v| v.value.clone());
+                let version = d.version.as_ref().map(|v| cut(&v.value));
                 Some(symbol(
-                    d.name.value.clone(),
+                    cut(&d.name.value),
                     version,
                     SymbolKind::PACKAGE,
                     full,
                     sel,
                     Vec::new(),
                 ))
-            })
-            .collect();
+            },
+        );
         if let Some((full, sel)) = ranges(full, key) {
             out.push(symbol(
                 "dependencies".into(),

@@ -168,3 +168,355 @@ fn neovim_shows_diagnostics_and_hover() {
         "{results}"
     );
 }
+
+// The server under abuse: malformed framing, `$/` requests, large manifests.
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The framing layer's limit on a body (crates/lsp/src/transport.rs, `MAX_BODY`).
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Asks something the server answers (hover on a document it does not have: `null`).
+async fn still_answers(client: &mut TestClient, case: &str) {
+    let answer = client
+        .request_raw(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}),
+        )
+        .await;
+    assert_eq!(answer["result"], Value::Null, "{case}: {answer}");
+    assert!(answer.get("error").is_none(), "{case}: {answer}");
+}
+
+#[tokio::test]
+async fn each_malformed_message_is_answered_and_the_server_goes_on() {
+    let notification = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+    let mut oversized = format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1).into_bytes();
+    oversized.resize(oversized.len() + MAX_BODY + 1, b' ');
+    let cases: Vec<(&str, Vec<u8>, i64)> = vec![
+        (
+            "a body that is not JSON",
+            framed(b"{\"jsonrpc\": \"2.0\", "),
+            -32700,
+        ),
+        (
+            "a body that is not UTF-8",
+            framed(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}"),
+            -32700,
+        ),
+        ("JSON that is no message", framed(b"[1, 2, 3]"), -32600),
+        (
+            "a message of another JSON-RPC version",
+            framed(br#"{"jsonrpc":"1.0","method":"initialized"}"#),
+            -32600,
+        ),
+        ("an empty body", framed(b""), -32700),
+        (
+            "a huge body that is not JSON",
+            framed(&vec![b'x'; 8 * 1024 * 1024]),
+            -32700,
+        ),
+        (
+            "no Content-Length",
+            [
+                &b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"[..],
+                notification,
+            ]
+            .concat(),
+            -32700,
+        ),
+        (
+            "a Content-Length that is not a number",
+            [&b"Content-Length: twelve\r\n\r\n"[..], notification].concat(),
+            -32700,
+        ),
+        (
+            "lines that are no header",
+            b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".to_vec(),
+            -32700,
+        ),
+        ("a body over the limit", oversized, -32700),
+    ];
+    for (case, bytes, code) in cases {
+        let (mut client, mut child) = spawn();
+        client.initialize(json!({}), json!({"online": false})).await;
+        client.send_raw(&bytes).await;
+        let reply = client.response(&Value::Null).await;
+        assert_eq!(reply["error"]["code"], code, "{case}: {reply}");
+        still_answers(&mut client, case).await;
+        client.shutdown_and_exit().await;
+        assert_eq!(exit_status(&mut child).await.code(), Some(0), "{case}");
+    }
+}
+
+#[tokio::test]
+async fn header_names_are_read_in_any_case() {
+    let (mut client, mut child) = spawn();
+    client.initialize(json!({}), json!({"online": false})).await;
+    for (i, name) in ["content-length", "CONTENT-LENGTH", "Content-length"]
+        .iter()
+        .enumerate()
+    {
+        let id = 100 + i as i64;
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}})
+        .to_string();
+        // With a Content-Type without charset, which tower-lsp-server's codec refuses too.
+        let message = format!(
+            "{name}: {}\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n{body}",
+            body.len()
+        );
+        client.send_raw(message.as_bytes()).await;
+        let answer = client.response(&json!(id)).await;
+        assert!(answer.get("error").is_none(), "{name}: {answer}");
+        assert_eq!(answer["result"], Value::Null, "{name}");
+    }
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+    let stray = client.drain(Duration::from_millis(100)).await;
+    assert!(!stray.iter().any(|m| m.get("error").is_some()), "{stray:?}");
+}
+
+#[tokio::test]
+async fn a_dollar_request_gets_method_not_found() {
+    let (mut client, mut child) = spawn();
+    client.initialize(json!({}), json!({"online": false})).await;
+    let answer = client.request_raw("$/foo", json!({})).await;
+    assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    // A `$/` notification is ignored, as LSP allows.
+    client.notify("$/bar", json!({})).await;
+    still_answers(&mut client, "$/bar").await;
+    let messages = client.drain(Duration::from_millis(300)).await;
+    assert!(
+        !messages.iter().any(|m| m.get("error").is_some()),
+        "{messages:?}"
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
+
+/// A generated manifest: `deps` dependencies, then one registry whose scope `com.example` is
+/// listed `1 + repeats` times (each repeat a `duplicate-scope` with a safe fix).
+fn large_manifest(deps: usize, repeats: usize) -> String {
+    let deps: Vec<String> = (0..deps)
+        .map(|i| format!("    \"com.example.pkg{i:06}\": \"1.0.0\""))
+        .collect();
+    let scopes = vec!["        \"com.example\""; repeats + 1];
+    format!(
+        "{{\n  \"dependencies\": {{\n{}\n  }},\n  \"scopedRegistries\": [\n    {{\n      \"name\": \"Example\",\n      \"url\": \"https://npm.example.com\",\n      \"scopes\": [\n{}\n      ]\n    }}\n  ]\n}}\n",
+        deps.join(",\n"),
+        scopes.join(",\n")
+    )
+}
+
+fn resolving() -> Value {
+    json!({"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}})
+}
+
+#[tokio::test]
+async fn code_actions_without_only_are_bounded_on_a_large_manifest() {
+    let (deps, repeats) = (3000, 1500);
+    let text = large_manifest(deps, repeats);
+    let lines = text.lines().count() as u32;
+    let (mut client, _child) = spawn();
+    client
+        .initialize(resolving(), json!({"online": false}))
+        .await;
+    client.open(URI, 1, &text).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    assert_eq!(diagnostics.len(), repeats, "{:?}", codes(&diagnostics));
+
+    // The cursor on one repeated scope: its quick fix, and "Fix all" left to resolve.
+    let at = find(&text, "\"com.example\"", 7, 3);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let size = actions.to_string().len();
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let fix_all = &actions[1];
+    assert_eq!(fix_all["kind"], "source.fixAll.manifest-lint");
+    assert!(fix_all.get("edit").is_none(), "computed eagerly: {fix_all}");
+    assert!(fix_all.get("data").is_some(), "{fix_all}");
+    assert!(size < 4096, "{size} bytes");
+
+    // A range over the whole text: the quick fixes are capped.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let size = actions.to_string().len();
+    let quick = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "quickfix")
+        .count();
+    assert_eq!(quick, 100, "quick fixes in one answer");
+    assert!(size < 200_000, "{size} bytes");
+
+    // A client that cannot resolve gets no "Fix all" for a large text unless it asks for it.
+    let (mut plain, _child) = spawn();
+    plain.initialize(json!({}), json!({"online": false})).await;
+    plain.open(URI, 1, &text).await;
+    plain.diagnostics(URI, 1).await;
+    let actions = plain
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let kinds: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["quickfix"]);
+}
+
+#[tokio::test]
+async fn fix_all_is_resolved_on_demand() {
+    let (mut client, mut child) = spawn();
+    client
+        .initialize(resolving(), json!({"online": false}))
+        .await;
+    client.open(URI, 1, MANIFEST).await;
+    client.diagnostics(URI, 1).await;
+    let at = find(MANIFEST, "\"com.example\"", 1, 3);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let fix_all = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll.manifest-lint")
+        .expect("fix all offered")
+        .clone();
+    assert!(fix_all.get("edit").is_none(), "{fix_all}");
+    let resolved = client.request("codeAction/resolve", fix_all).await;
+    let edits = resolved["edit"]["changes"][URI]
+        .as_array()
+        .expect("an edit");
+    let fixed = common::apply_edits(MANIFEST, edits);
+    client.change_all(URI, 2, &fixed).await;
+    assert_eq!(
+        client.diagnostics(URI, 2).await,
+        Vec::<Value>::new(),
+        "{fixed}"
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
+
+/// Every symbol of an outline, depth first.
+fn all_symbols(symbols: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for s in symbols.as_array().into_iter().flatten() {
+        out.push(s);
+        out.extend(all_symbols(&s["children"]));
+    }
+    out
+}
+
+#[tokio::test]
+async fn document_symbols_are_bounded_on_a_large_manifest() {
+    let (deps, repeats) = (12_000, 1500);
+    let long_name = format!("com.example.{}", "x".repeat(10_000));
+    let text = large_manifest(deps, repeats).replacen("com.example.pkg000000", &long_name, 1);
+    let (mut client, _child) = spawn();
+    client.initialize(json!({}), json!({"online": false})).await;
+    client.open(URI, 1, &text).await;
+    client.diagnostics(URI, 1).await;
+    let outline = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let size = outline.to_string().len();
+    let symbols = all_symbols(&outline);
+    assert!(symbols.len() <= 5000, "{} symbols", symbols.len());
+    assert!(size < 1_000_000, "{size} bytes for {} bytes", text.len());
+    let by_name = |name: &str| {
+        outline
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let children = by_name("dependencies")["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1001);
+    assert_eq!(children[1000]["name"], format!("… {} more", deps - 1000));
+    assert_eq!(children[999]["name"], "com.example.pkg000999");
+    let first = children[0]["name"].as_str().unwrap();
+    assert!(first.chars().count() <= 201, "{} characters", first.len());
+    assert!(first.starts_with("com.example.xxx") && first.ends_with('…'));
+    // The summary covers what it leaves out: from the 1001st dependency to the last.
+    assert_eq!(
+        children[1000]["range"]["start"],
+        find(&text, "\"com.example.pkg001000\"", 0, 0)
+    );
+    let registry = &by_name("scopedRegistries")["children"][0];
+    let scopes = registry["children"].as_array().unwrap();
+    assert_eq!(scopes.len(), 1001);
+    assert_eq!(
+        scopes[1000]["name"],
+        format!("… {} more", repeats + 1 - 1000)
+    );
+
+    // Many registries: the whole outline stays within its budget of symbols.
+    let registries: Vec<String> = (0..8)
+        .map(|r| {
+            let scopes: Vec<String> = (0..1000).map(|s| format!("\"org.r{r}.s{s}\"")).collect();
+            format!(
+                "{{\"name\": \"R{r}\", \"url\": \"https://r{r}.example.com\", \"scopes\": [{}]}}",
+                scopes.join(", ")
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"dependencies\": {{}}, \"scopedRegistries\": [{}]}}",
+        registries.join(",\n")
+    );
+    client.change_all(URI, 2, &text).await;
+    client.diagnostics(URI, 2).await;
+    let outline = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let symbols = all_symbols(&outline);
+    assert!(
+        (4900..=5000).contains(&symbols.len()),
+        "{} symbols",
+        symbols.len()
+    );
+    assert!(
+        symbols
+            .iter()
+            .any(|s| s["name"].as_str().unwrap().ends_with(" more")),
+        "the rest is summarised"
+    );
+}

@@ -110,6 +110,34 @@ impl TestClient {
         self.writer.flush().await.expect("flush to server");
     }
 
+    /// Writes `bytes` to the server as they are (for malformed framing).
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.expect("write to server");
+        self.writer.flush().await.expect("flush to server");
+    }
+
+    /// The next response (a message without `method`) whose id is `id`, `null` included.
+    pub async fn response(&mut self, id: &Value) -> Value {
+        if let Some(i) = self
+            .backlog
+            .iter()
+            .position(|m| m.get("method").is_none() && m["id"] == *id)
+        {
+            return self.backlog.remove(i).unwrap();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self
+                .receive(deadline)
+                .await
+                .unwrap_or_else(|| panic!("no response with id {id} within {TIMEOUT:?}"));
+            if message.get("method").is_none() && message["id"] == *id {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
     pub async fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
             .await;
