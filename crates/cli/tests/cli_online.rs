@@ -51,6 +51,13 @@ fn registry(answer: Answer) -> Registry {
                     .unwrap()
                     .push(format!("{path} auth={}", auth.as_deref().unwrap_or("-")));
                 match answer(&path, auth.as_deref()) {
+                    // A 3xx answer's "body" is its Location.
+                    Some((status, location)) if (300..400).contains(&status) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {status} X\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                        );
+                    }
                     Some((status, body)) => {
                         let _ = write!(
                             stream,
@@ -232,5 +239,42 @@ fn refused_tokens_are_named_by_key_never_shown() {
     assert!(
         all.contains("warning:") && all.contains(".upmconfig.toml"),
         "a malformed config is reported: {all}"
+    );
+}
+
+#[test]
+fn a_token_reflected_into_a_redirect_is_never_shown() {
+    // The registry reflects the Authorization header into its redirect's Location, and then
+    // redirects that URL to itself: the redirect loop's message must name the origin only.
+    let server = registry(|path, auth| {
+        let token = auth.unwrap_or("none").replace(' ', "-");
+        Some((302, format!("{}?auth={token}", path.split('?').next().unwrap_or(""))))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), &server.url, r#""com.example.tools": "1.0.0""#);
+    std::fs::write(
+        dir.path().join(".upmconfig.toml"),
+        format!("[npmAuth.\"{}\"]\ntoken = \"tok-REFLECTED-456\"\n", server.url),
+    )
+    .unwrap();
+    for format in ["human", "json", "jsonl", "sarif", "github"] {
+        let o = check(&["--online", "--format", format, &p], dir.path());
+        let all = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{format}: {all}");
+        assert!(
+            all.contains("redirect loop") && all.contains(&server.url),
+            "{format}: the redirect is reported with its origin: {all}"
+        );
+        assert!(
+            !all.contains("tok-REFLECTED-456"),
+            "{format}: the reflected token leaked:\n{all}"
+        );
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.contains("auth=Bearer-tok-REFLECTED-456")),
+        "the server did reflect the token: {requests:?}"
     );
 }

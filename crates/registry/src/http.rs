@@ -7,7 +7,7 @@ use manifest_lint_core::facts::NetworkFailure;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LOCATION};
 use reqwest::{Client, StatusCode, Url};
 
-use crate::urls::{RegistryBase, redact};
+use crate::urls::{RegistryBase, origin_only};
 
 /// How much of the body to read.
 #[derive(Debug, Clone, Copy)]
@@ -94,21 +94,21 @@ async fn get_inner(ex: &Exchange<'_>, mut url: Url, body: Body) -> Result<Answer
                 if !matches!(next.scheme(), "http" | "https") {
                     return Err(Failure::other(format!(
                         "redirected to a non-http(s) URL ({})",
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 visited.push(url);
                 if visited.contains(&next) {
                     return Err(Failure::other(format!(
                         "redirect loop (back to {})",
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 if visited.len() > ex.max_redirects {
                     return Err(Failure::other(format!(
                         "redirect loop: more than {} redirects, the last to {}",
                         ex.max_redirects,
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 url = next;
