@@ -92,7 +92,13 @@ fn project(dir: &Path, url: &str, deps: &str) -> String {
 }
 
 fn check(args: &[&str], home: &Path) -> Output {
+    check_env(args, home, &[])
+}
+
+fn check_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_manifest-lint"))
+        .env_remove("MANIFEST_LINT_ONLINE")
+        .envs(env.iter().copied())
         .arg("check")
         .args(args)
         .env("UPM_USER_CONFIG_FILE", home.join(".upmconfig.toml"))
@@ -159,7 +165,7 @@ fn online_finds_missing_packages_and_versions() {
 }
 
 #[test]
-fn configuration_turns_online_on_and_offline_wins() {
+fn a_repository_configuration_cannot_turn_online_on() {
     let server = registry(npm_registry);
     let dir = tempfile::tempdir().unwrap();
     let p = project(dir.path(), &server.url, r#""com.example.gone": "1.0.0""#);
@@ -168,12 +174,30 @@ fn configuration_turns_online_on_and_offline_wins() {
         "[online]\nenabled = true\ntimeout = 5\n",
     )
     .unwrap();
+    // The cloned repository's file asks for the network: ignored, with a note saying why.
+    let o = check(&[&p], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note:") && err.contains("[online] enabled = true") && err.contains("ignored"),
+        "{err}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.requests.lock().unwrap().is_empty());
+    // --offline: nothing, and nothing to note.
     let o = check(&["--offline", &p], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("note:"), "{}", text(&o));
     assert!(server.requests.lock().unwrap().is_empty());
-    let o = check(&[&p], dir.path());
+    // The user's own environment variable does switch it on, as --online does.
+    let o = check_env(&[&p], dir.path(), &[("MANIFEST_LINT_ONLINE", "1")]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("package-not-found"), "{}", text(&o));
+    // --offline wins over it.
+    let before = server.requests.lock().unwrap().len();
+    let o = check_env(&["--offline", &p], dir.path(), &[("MANIFEST_LINT_ONLINE", "1")]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(server.requests.lock().unwrap().len(), before);
 }
 
 #[test]
