@@ -194,6 +194,7 @@ mod npm_scope_notation;
 mod package_not_found;
 mod pinned_package_missing;
 mod redundant_scope;
+mod registry_not_checked;
 mod registry_not_searchable;
 mod registry_unauthorized;
 mod registry_url_credentials;
@@ -225,6 +226,7 @@ pub use npm_scope_notation::NPM_SCOPE_NOTATION;
 pub use package_not_found::PACKAGE_NOT_FOUND;
 pub use pinned_package_missing::PINNED_PACKAGE_MISSING;
 pub use redundant_scope::REDUNDANT_SCOPE;
+pub use registry_not_checked::REGISTRY_NOT_CHECKED;
 pub use registry_not_searchable::REGISTRY_NOT_SEARCHABLE;
 pub use registry_unauthorized::REGISTRY_UNAUTHORIZED;
 pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
@@ -268,6 +270,7 @@ pub static RULES: &[&RuleMeta] = &[
     &REGISTRY_NOT_SEARCHABLE,
     &PACKAGE_NOT_FOUND,
     &VERSION_NOT_FOUND,
+    &REGISTRY_NOT_CHECKED,
 ];
 
 /// Looks a rule up by id.
