@@ -58,6 +58,8 @@ impl Online {
         let prober = Prober::new(
             ProbeOptions {
                 timeout,
+                // One deadline for the whole run, long enough for one slow request.
+                run_deadline: ProbeOptions::default().run_deadline.max(timeout * 2),
                 ..Default::default()
             },
             config,
