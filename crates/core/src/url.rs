@@ -150,7 +150,10 @@ mod tests {
         assert_eq!(userinfo_range(raw), None);
         assert_eq!(redact(raw), raw);
         // The same, escaped in JSON text (`\\`), as the rules see the raw string.
-        assert_eq!(userinfo_range(r"https://npm.example.com\\@other.example/npm"), None);
+        assert_eq!(
+            userinfo_range(r"https://npm.example.com\\@other.example/npm"),
+            None
+        );
         // Real user-info still is.
         let raw = "https://me:pw@npm.example.com/a\\b@c";
         assert_eq!(userinfo_range(raw), Some(8..13));

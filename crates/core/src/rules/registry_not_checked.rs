@@ -37,8 +37,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     let mut seen = Vec::new();
     for url in ctx.registry_urls() {
-        let Some(RegistryStatus::NotChecked { reason, detail }) = facts.registry(&url.value)
-        else {
+        let Some(RegistryStatus::NotChecked { reason, detail }) = facts.registry(&url.value) else {
             continue;
         };
         // One diagnostic per URL, however often the manifest names it.
