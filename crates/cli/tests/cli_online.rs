@@ -195,7 +195,11 @@ fn a_repository_configuration_cannot_turn_online_on() {
     assert!(text(&o).contains("package-not-found"), "{}", text(&o));
     // --offline wins over it.
     let before = server.requests.lock().unwrap().len();
-    let o = check_env(&["--offline", &p], dir.path(), &[("MANIFEST_LINT_ONLINE", "1")]);
+    let o = check_env(
+        &["--offline", &p],
+        dir.path(),
+        &[("MANIFEST_LINT_ONLINE", "1")],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(server.requests.lock().unwrap().len(), before);
 }
@@ -272,13 +276,19 @@ fn a_token_reflected_into_a_redirect_is_never_shown() {
     // redirects that URL to itself: the redirect loop's message must name the origin only.
     let server = registry(|path, auth| {
         let token = auth.unwrap_or("none").replace(' ', "-");
-        Some((302, format!("{}?auth={token}", path.split('?').next().unwrap_or(""))))
+        Some((
+            302,
+            format!("{}?auth={token}", path.split('?').next().unwrap_or("")),
+        ))
     });
     let dir = tempfile::tempdir().unwrap();
     let p = project(dir.path(), &server.url, r#""com.example.tools": "1.0.0""#);
     std::fs::write(
         dir.path().join(".upmconfig.toml"),
-        format!("[npmAuth.\"{}\"]\ntoken = \"tok-REFLECTED-456\"\n", server.url),
+        format!(
+            "[npmAuth.\"{}\"]\ntoken = \"tok-REFLECTED-456\"\n",
+            server.url
+        ),
     )
     .unwrap();
     for format in ["human", "json", "jsonl", "sarif", "github"] {
@@ -300,5 +310,111 @@ fn a_token_reflected_into_a_redirect_is_never_shown() {
             .iter()
             .any(|r| r.contains("auth=Bearer-tok-REFLECTED-456")),
         "the server did reflect the token: {requests:?}"
+    );
+}
+
+/// A registry that keeps each connection open between requests (HTTP/1.1 keep-alive, as real
+/// registries do); search works and every package exists at 1.0.0. Returns its URL.
+fn keep_alive_registry() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    loop {
+                        let mut header = String::new();
+                        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                            break;
+                        }
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    // Search works, and every package exists at 1.0.0.
+                    let body = if path.starts_with("/-/v1/search") {
+                        r#"{"objects": [], "total": 0}"#.to_string()
+                    } else {
+                        r#"{"versions": {"1.0.0": {}}, "dist-tags": {"latest": "1.0.0"}}"#
+                            .to_string()
+                    };
+                    let status = 200;
+                    if write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn many_registries_at_a_low_descriptor_limit_are_never_falsely_unreachable() {
+    // 120 registries that keep connections alive, and a process allowed 64 file descriptors:
+    // idle connections kept per registry would exhaust them and fail the rest as unreachable.
+    let urls: Vec<String> = (0..120).map(|_| keep_alive_registry()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let packages = dir.path().join("Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    let registries: Vec<String> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            format!(r#"{{"name": "R{i}", "url": "{url}", "scopes": ["com.example{i}"]}}"#)
+        })
+        .collect();
+    let deps: Vec<String> = (0..120)
+        .map(|i| format!(r#""com.example{i}.tools": "1.0.0""#))
+        .collect();
+    std::fs::write(
+        packages.join("manifest.json"),
+        format!(
+            r#"{{"dependencies": {{{}}}, "scopedRegistries": [{}]}}"#,
+            deps.join(", "),
+            registries.join(", ")
+        ),
+    )
+    .unwrap();
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" check --online --format json \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_manifest-lint"))
+        .arg(dir.path())
+        .env("UPM_USER_CONFIG_FILE", dir.path().join(".upmconfig.toml"))
+        .env(
+            "UPM_GLOBAL_CONFIG_FILE",
+            dir.path().join("global-upmconfig.toml"),
+        )
+        .env("NO_PROXY", "*")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("https_proxy")
+        .env_remove("MANIFEST_LINT_ONLINE")
+        .output()
+        .unwrap();
+    let all = text(&o);
+    assert!(
+        !all.contains("unreachable-registry"),
+        "a local limit was reported as the registries' fault:\n{}",
+        &all[..all.len().min(4000)]
+    );
+    // Every package was found (each registry answered): nothing was left unchecked either.
+    assert_eq!(o.status.code(), Some(0), "{}", &all[..all.len().min(4000)]);
+    assert!(
+        !all.contains("registry-not-checked"),
+        "{}",
+        &all[..all.len().min(4000)]
     );
 }

@@ -90,7 +90,14 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     {
         let value = self.get_or_compute(key.clone(), compute).await;
         if !keep(&value) {
-            self.lock().remove(&key);
+            let mut slots = self.lock();
+            // Only if the slot still holds such a value (a newer computation may have replaced it).
+            let stale = slots
+                .get(&key)
+                .is_some_and(|cell| cell.get().is_some_and(|(v, _)| !keep(v)));
+            if stale {
+                slots.remove(&key);
+            }
         }
         value
     }
