@@ -151,31 +151,6 @@ pub fn minimal_edit(old: &str, new: &str) -> Edit {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn minimal_edit_round_trips() {
-        for (old, new) in [
-            ("abcdef", "abXdef"),
-            ("abc", "abc"),
-            ("", "x"),
-            ("aaa", "aa"),
-            ("é😀é", "é😁é"),
-            ("{\"a\": 1}", "{}"),
-        ] {
-            let edit = minimal_edit(old, new);
-            assert_eq!(
-                manifest_lint_core::diagnostic::apply_edits(old, [&edit]).unwrap(),
-                new,
-                "{old} -> {new}"
-            );
-        }
-        assert_eq!(minimal_edit("abcdef", "abXdef").span, Span::new(2, 3));
-    }
-}
-
 /// For each `registry-not-checked` diagnostic in `range` whose registry was skipped as
 /// untrusted: "Trust registry ... for online checks", running the client's `command` with the
 /// registry URL (the VS Code extension adds it to the user setting `trustedRegistries`).
@@ -232,4 +207,29 @@ pub fn trust_registry(
         }));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_edit_round_trips() {
+        for (old, new) in [
+            ("abcdef", "abXdef"),
+            ("abc", "abc"),
+            ("", "x"),
+            ("aaa", "aa"),
+            ("é😀é", "é😁é"),
+            ("{\"a\": 1}", "{}"),
+        ] {
+            let edit = minimal_edit(old, new);
+            assert_eq!(
+                manifest_lint_core::diagnostic::apply_edits(old, [&edit]).unwrap(),
+                new,
+                "{old} -> {new}"
+            );
+        }
+        assert_eq!(minimal_edit("abcdef", "abXdef").span, Span::new(2, 3));
+    }
 }

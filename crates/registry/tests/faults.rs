@@ -1059,3 +1059,30 @@ async fn a_cap_on_requests_per_run() {
             .all(|s| !matches!(s, RegistryStatus::Unreachable { .. }))
     );
 }
+
+#[tokio::test]
+async fn a_backslash_ends_the_host_as_the_url_standard_says() {
+    // `http://127.0.0.1:<port>\@other.example/npm` is host 127.0.0.1 with the path
+    // `/@other.example/npm`, not user `127.0.0.1:<port>\` at other.example: the request goes to
+    // 127.0.0.1, and other.example's credentials are not sent there.
+    let server = FakeServer::start(healthy).await;
+    let url = format!("{}\\@other.example/npm", server.url());
+    let (config, _dir) = config(
+        "[npmAuth.\"http://other.example/npm\"]\ntoken = \"tok-OTHER\"\n",
+        None,
+    );
+    let status = prober(config).registry_status(&url, "com.example").await;
+    assert!(
+        matches!(status, RegistryStatus::Reachable { .. }),
+        "{status:?}"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        requests[0]
+            .path()
+            .starts_with("/@other.example/npm/-/v1/search"),
+        "{requests:?}"
+    );
+    assert_eq!(requests[0].header("authorization"), None);
+}
