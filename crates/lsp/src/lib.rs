@@ -836,21 +836,32 @@ impl LanguageServer for Backend {
             if st.config_pending {
                 incomplete = true;
             } else if let Some(prober) = self.shared.prober(st) {
+                // Names are searched only on registries the user trusts: the others answer
+                // "nothing", at once (so completion does not wait for them either).
+                let trust = trust::Trust::new(&st.settings);
                 let names = names::complete(
                     &current,
                     &good.analysis,
                     &query,
                     st.encoding,
-                    |url, text| prober.cached_search(url, text),
+                    |url, text| {
+                        if trust.allows(url, prober.config()) {
+                            prober.cached_search(url, text)
+                        } else {
+                            Some(manifest_lint_registry::SearchResults {
+                                hits: Vec::new(),
+                                source: manifest_lint_registry::SearchSource::Failed {
+                                    detail: "not checked: the registry is not trusted".into(),
+                                },
+                                truncated: false,
+                            })
+                        }
+                    },
                 );
                 items.extend(names.items);
                 incomplete = names.incomplete;
-                // Names are searched only on registries the user trusts.
-                let trust = trust::Trust::new(&st.settings);
                 for (url, text) in names.wanted {
-                    if trust.allows(&url, prober.config()) {
-                        self.shared.search_in_background(st, &prober, url, text);
-                    }
+                    self.shared.search_in_background(st, &prober, url, text);
                 }
             }
         }
