@@ -22,10 +22,18 @@ test('VS Code: every setting of the contract, with its default', () => {
     'manifestLint.inlayHints',
     'manifestLint.online',
     'manifestLint.path',
+    'manifestLint.probeAllInTrustedWorkspace',
     'manifestLint.registryTimeout',
     'manifestLint.rules',
     'manifestLint.trace.server',
+    'manifestLint.trustedRegistries',
   ]);
+  // Trust is the user's: both keys are application-scoped (User settings only).
+  assert.equal(props['manifestLint.trustedRegistries'].type, 'array');
+  assert.deepEqual(props['manifestLint.trustedRegistries'].default, []);
+  assert.equal(props['manifestLint.trustedRegistries'].scope, 'application');
+  assert.equal(props['manifestLint.probeAllInTrustedWorkspace'].default, false);
+  assert.equal(props['manifestLint.probeAllInTrustedWorkspace'].scope, 'application');
   assert.equal(props['manifestLint.online'].type, 'boolean');
   assert.equal(props['manifestLint.online'].default, DEFAULTS.online);
   assert.equal(props['manifestLint.registryTimeout'].type, 'number');

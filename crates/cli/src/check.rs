@@ -58,6 +58,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     // Started on the first manifest that wants online checks, then shared (and its cache with
     // it) by every other manifest of the run.
     let mut online: Option<online::Online> = None;
+    let online_from_env = online::from_env();
+    let mut noted_config_online = false;
     for path in paths {
         let bytes = match locate::read(&path) {
             Ok(bytes) => bytes,
@@ -87,7 +89,18 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             lock: lock.as_deref(),
             ..Default::default()
         };
-        let wants_online = !args.offline && (args.online || settings.config.online.enabled);
+        // Only the user switches the network on: `--online` or MANIFEST_LINT_ONLINE, never a
+        // repository's own configuration file (a cloned manifest must not make the tool call out).
+        let wants_online = !args.offline && (args.online || online_from_env);
+        if settings.config.online.enabled && !args.offline && !wants_online && !noted_config_online
+        {
+            noted_config_online = true;
+            crate::note(format!(
+                "`[online] enabled = true` in the configuration is ignored: a repository's own \
+                 configuration cannot switch the network on; use --online or {}=1",
+                online::ENV_VAR
+            ));
+        }
         let facts = wants_online.then(|| {
             let timeout = args
                 .registry_timeout

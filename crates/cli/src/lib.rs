@@ -103,8 +103,9 @@ pub(crate) struct CheckArgs {
     #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = config::parse_rule_arg)]
     rules: Vec<(String, manifest_lint_core::RuleLevel)>,
     /// Ask the registries too: reachable, authorised (with ~/.upmconfig.toml), searchable, and
-    /// every registry dependency and version really there. Off by default (a manifest never
-    /// makes the tool call out unasked) unless `[online] enabled = true` in the configuration.
+    /// every registry dependency and version really there. Off by default: a manifest, or a
+    /// repository's manifest-lint.toml, never makes the tool call out unasked; the environment
+    /// variable MANIFEST_LINT_ONLINE=1 is the same as --online.
     #[arg(long, conflicts_with = "offline")]
     online: bool,
     /// No network at all, whatever the configuration says.
@@ -196,6 +197,11 @@ pub fn render_plain(path: &str, text: &str, analysis: manifest_lint_core::Analys
 /// Prints a warning for the user on stderr.
 pub(crate) fn warn(message: impl std::fmt::Display) {
     eprintln!("manifest-lint: warning: {message}");
+}
+
+/// Prints a note for the user on stderr (something ignored on purpose; not a problem).
+pub(crate) fn note(message: impl std::fmt::Display) {
+    eprintln!("manifest-lint: note: {message}");
 }
 
 /// Prints an error for the user on stderr.

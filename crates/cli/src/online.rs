@@ -8,6 +8,28 @@ use manifest_lint_core::{LintOptions, OnlineFacts, lint_bytes};
 use manifest_lint_registry::upmconfig::UpmConfig;
 use manifest_lint_registry::{ProbeOptions, Prober};
 
+/// The environment variable that turns online checks on like `--online` (`1`, `true`, `yes`, `on`).
+pub(crate) const ENV_VAR: &str = "MANIFEST_LINT_ONLINE";
+
+/// Whether [`ENV_VAR`] asks for online checks. Unset, empty, `0`, `false`, `no` and `off` do
+/// not; any other value is warned about and does not either.
+pub(crate) fn from_env() -> bool {
+    let Some(value) = std::env::var_os(ENV_VAR) else {
+        return false;
+    };
+    let value = value.to_string_lossy().trim().to_ascii_lowercase();
+    match value.as_str() {
+        "1" | "true" | "yes" | "on" => true,
+        "" | "0" | "false" | "no" | "off" => false,
+        _ => {
+            crate::warn(format!(
+                "{ENV_VAR}=`{value}` is not 1 or 0; online checks stay off"
+            ));
+            false
+        }
+    }
+}
+
 pub(crate) struct Online {
     runtime: Option<tokio::runtime::Runtime>,
     prober: Option<Prober>,
@@ -36,6 +58,8 @@ impl Online {
         let prober = Prober::new(
             ProbeOptions {
                 timeout,
+                // One deadline for the whole run, long enough for one slow request.
+                run_deadline: ProbeOptions::default().run_deadline.max(timeout * 2),
                 ..Default::default()
             },
             config,

@@ -51,6 +51,13 @@ fn registry(answer: Answer) -> Registry {
                     .unwrap()
                     .push(format!("{path} auth={}", auth.as_deref().unwrap_or("-")));
                 match answer(&path, auth.as_deref()) {
+                    // A 3xx answer's "body" is its Location.
+                    Some((status, location)) if (300..400).contains(&status) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {status} X\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                        );
+                    }
                     Some((status, body)) => {
                         let _ = write!(
                             stream,
@@ -85,7 +92,13 @@ fn project(dir: &Path, url: &str, deps: &str) -> String {
 }
 
 fn check(args: &[&str], home: &Path) -> Output {
+    check_env(args, home, &[])
+}
+
+fn check_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_manifest-lint"))
+        .env_remove("MANIFEST_LINT_ONLINE")
+        .envs(env.iter().copied())
         .arg("check")
         .args(args)
         .env("UPM_USER_CONFIG_FILE", home.join(".upmconfig.toml"))
@@ -152,7 +165,7 @@ fn online_finds_missing_packages_and_versions() {
 }
 
 #[test]
-fn configuration_turns_online_on_and_offline_wins() {
+fn a_repository_configuration_cannot_turn_online_on() {
     let server = registry(npm_registry);
     let dir = tempfile::tempdir().unwrap();
     let p = project(dir.path(), &server.url, r#""com.example.gone": "1.0.0""#);
@@ -161,12 +174,34 @@ fn configuration_turns_online_on_and_offline_wins() {
         "[online]\nenabled = true\ntimeout = 5\n",
     )
     .unwrap();
+    // The cloned repository's file asks for the network: ignored, with a note saying why.
+    let o = check(&[&p], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note:") && err.contains("[online] enabled = true") && err.contains("ignored"),
+        "{err}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.requests.lock().unwrap().is_empty());
+    // --offline: nothing, and nothing to note.
     let o = check(&["--offline", &p], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(!text(&o).contains("note:"), "{}", text(&o));
     assert!(server.requests.lock().unwrap().is_empty());
-    let o = check(&[&p], dir.path());
+    // The user's own environment variable does switch it on, as --online does.
+    let o = check_env(&[&p], dir.path(), &[("MANIFEST_LINT_ONLINE", "1")]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("package-not-found"), "{}", text(&o));
+    // --offline wins over it.
+    let before = server.requests.lock().unwrap().len();
+    let o = check_env(
+        &["--offline", &p],
+        dir.path(),
+        &[("MANIFEST_LINT_ONLINE", "1")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(server.requests.lock().unwrap().len(), before);
 }
 
 #[test]
@@ -232,5 +267,154 @@ fn refused_tokens_are_named_by_key_never_shown() {
     assert!(
         all.contains("warning:") && all.contains(".upmconfig.toml"),
         "a malformed config is reported: {all}"
+    );
+}
+
+#[test]
+fn a_token_reflected_into_a_redirect_is_never_shown() {
+    // The registry reflects the Authorization header into its redirect's Location, and then
+    // redirects that URL to itself: the redirect loop's message must name the origin only.
+    let server = registry(|path, auth| {
+        let token = auth.unwrap_or("none").replace(' ', "-");
+        Some((
+            302,
+            format!("{}?auth={token}", path.split('?').next().unwrap_or("")),
+        ))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), &server.url, r#""com.example.tools": "1.0.0""#);
+    std::fs::write(
+        dir.path().join(".upmconfig.toml"),
+        format!(
+            "[npmAuth.\"{}\"]\ntoken = \"tok-REFLECTED-456\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    for format in ["human", "json", "jsonl", "sarif", "github"] {
+        let o = check(&["--online", "--format", format, &p], dir.path());
+        let all = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{format}: {all}");
+        assert!(
+            all.contains("redirect loop") && all.contains(&server.url),
+            "{format}: the redirect is reported with its origin: {all}"
+        );
+        assert!(
+            !all.contains("tok-REFLECTED-456"),
+            "{format}: the reflected token leaked:\n{all}"
+        );
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.contains("auth=Bearer-tok-REFLECTED-456")),
+        "the server did reflect the token: {requests:?}"
+    );
+}
+
+/// A registry that keeps each connection open between requests (HTTP/1.1 keep-alive, as real
+/// registries do); search works and every package exists at 1.0.0. Returns its URL.
+fn keep_alive_registry() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    loop {
+                        let mut header = String::new();
+                        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                            break;
+                        }
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    // Search works, and every package exists at 1.0.0.
+                    let body = if path.starts_with("/-/v1/search") {
+                        r#"{"objects": [], "total": 0}"#.to_string()
+                    } else {
+                        r#"{"versions": {"1.0.0": {}}, "dist-tags": {"latest": "1.0.0"}}"#
+                            .to_string()
+                    };
+                    let status = 200;
+                    if write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn many_registries_at_a_low_descriptor_limit_are_never_falsely_unreachable() {
+    // 120 registries that keep connections alive, and a process allowed 64 file descriptors:
+    // idle connections kept per registry would exhaust them and fail the rest as unreachable.
+    let urls: Vec<String> = (0..120).map(|_| keep_alive_registry()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let packages = dir.path().join("Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    let registries: Vec<String> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            format!(r#"{{"name": "R{i}", "url": "{url}", "scopes": ["com.example{i}"]}}"#)
+        })
+        .collect();
+    let deps: Vec<String> = (0..120)
+        .map(|i| format!(r#""com.example{i}.tools": "1.0.0""#))
+        .collect();
+    std::fs::write(
+        packages.join("manifest.json"),
+        format!(
+            r#"{{"dependencies": {{{}}}, "scopedRegistries": [{}]}}"#,
+            deps.join(", "),
+            registries.join(", ")
+        ),
+    )
+    .unwrap();
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" check --online --format json \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_manifest-lint"))
+        .arg(dir.path())
+        .env("UPM_USER_CONFIG_FILE", dir.path().join(".upmconfig.toml"))
+        .env(
+            "UPM_GLOBAL_CONFIG_FILE",
+            dir.path().join("global-upmconfig.toml"),
+        )
+        .env("NO_PROXY", "*")
+        .env_remove("HTTP_PROXY")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("https_proxy")
+        .env_remove("MANIFEST_LINT_ONLINE")
+        .output()
+        .unwrap();
+    let all = text(&o);
+    assert!(
+        !all.contains("unreachable-registry"),
+        "a local limit was reported as the registries' fault:\n{}",
+        &all[..all.len().min(4000)]
+    );
+    // Every package was found (each registry answered): nothing was left unchecked either.
+    assert_eq!(o.status.code(), Some(0), "{}", &all[..all.len().min(4000)]);
+    assert!(
+        !all.contains("registry-not-checked"),
+        "{}",
+        &all[..all.len().min(4000)]
     );
 }

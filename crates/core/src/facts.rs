@@ -2,7 +2,8 @@
 //!
 //! The core never performs I/O: `manifest-lint-registry` probes registries and fills an
 //! [`OnlineFacts`]; the online rules (`unreachable-registry`, `registry-unauthorized`,
-//! `registry-not-searchable`, `package-not-found`, `version-not-found`) read it. With no facts
+//! `registry-not-searchable`, `package-not-found`, `version-not-found`, `registry-not-checked`)
+//! read it. With no facts
 //! (the CLI's default offline mode) those rules report nothing.
 
 use std::collections::BTreeMap;
@@ -41,6 +42,26 @@ pub enum RegistryStatus {
         status: u16,
         credentials: Credentials,
     },
+    /// Deliberately not asked, or not asked to the end: no claim is made about the registry.
+    /// `detail` says why in words (and, for [`SkipReason::Untrusted`], how to trust it).
+    NotChecked { reason: SkipReason, detail: String },
+}
+
+/// Why a registry was not checked ([`RegistryStatus::NotChecked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The user has not trusted the registry (the language server asks only registries the
+    /// user trusts).
+    Untrusted,
+    /// Its host is, or resolves to, a loopback, private, link-local or unspecified address
+    /// that the user has not allowed (language server).
+    InternalAddress,
+    /// The run's overall deadline passed first.
+    Deadline,
+    /// The run's cap on requests was reached first.
+    RequestCap,
+    /// This machine ran out of a resource (file descriptors, sockets): not the registry's fault.
+    LocalResources,
 }
 
 /// Which endpoint lets Unity's Package Manager window list the registry under "My Registries".

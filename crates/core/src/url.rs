@@ -48,11 +48,31 @@ pub fn is_loopback(url: &Url) -> bool {
 
 /// The byte range of the user-info (`user:password@`, without the `@`) inside a raw URL string,
 /// when there is one. Works on the raw text so that renderers can mask exactly those bytes.
+///
+/// What counts as user-info follows the URL standard (as the `url` crate, and so the HTTP client,
+/// reads it): in an `http(s)` URL a backslash ends the authority like `/` does, so
+/// `https://npm.example.com\@other.example/npm` is host `npm.example.com` with the path
+/// `/@other.example/npm`, not user `npm.example.com\` at host `other.example`.
 pub fn userinfo_range(raw: &str) -> Option<std::ops::Range<usize>> {
     let scheme_end = raw.find("://")? + 3;
+    let scheme = &raw[..scheme_end - 3];
+    let special = ["http", "https", "ws", "wss", "ftp", "file"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(scheme));
     let rest = &raw[scheme_end..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = if special {
+        rest.find(['/', '\\', '?', '#'])
+    } else {
+        rest.find(['/', '?', '#'])
+    }
+    .unwrap_or(rest.len());
     let at = rest[..authority_end].rfind('@')?;
+    // A URL the standard parses without user-info has none, whatever the raw text looks like.
+    if let Ok(url) = Url::parse(raw) {
+        if url.username().is_empty() && url.password().is_none() {
+            return None;
+        }
+    }
     Some(scheme_end..scheme_end + at)
 }
 
@@ -117,5 +137,26 @@ mod tests {
             "https://npm.example.com/@scope"
         );
         assert_eq!(userinfo_range("https://tok@h.com"), Some(8..11));
+    }
+
+    #[test]
+    fn userinfo_follows_the_url_standard() {
+        // A backslash ends the authority of an http(s) URL: the host is npm.example.com and
+        // there are no credentials (the `url` crate, and so every request, agrees).
+        let raw = r"https://npm.example.com\@other.example/npm";
+        let url = Url::parse(raw).unwrap();
+        assert_eq!(url.host_str(), Some("npm.example.com"));
+        assert_eq!(url.username(), "");
+        assert_eq!(userinfo_range(raw), None);
+        assert_eq!(redact(raw), raw);
+        // The same, escaped in JSON text (`\\`), as the rules see the raw string.
+        assert_eq!(
+            userinfo_range(r"https://npm.example.com\\@other.example/npm"),
+            None
+        );
+        // Real user-info still is.
+        let raw = "https://me:pw@npm.example.com/a\\b@c";
+        assert_eq!(userinfo_range(raw), Some(8..13));
+        assert_eq!(Url::parse(raw).unwrap().username(), "me");
     }
 }

@@ -198,3 +198,57 @@ fn probe_targets_group_packages_by_registry() {
         ]
     );
 }
+
+#[test]
+fn not_checked_registries_get_one_info_saying_why() {
+    use manifest_lint_core::facts::SkipReason;
+    let mut facts = OnlineFacts::default();
+    facts.registries.insert(
+        "https://npm.example.com".into(),
+        RegistryStatus::NotChecked {
+            reason: SkipReason::Untrusted,
+            detail: "add it to manifestLint.trustedRegistries to trust it".into(),
+        },
+    );
+    facts.registries.insert(
+        "https://npm.other.com/".into(),
+        RegistryStatus::NotChecked {
+            reason: SkipReason::Deadline,
+            detail: String::new(),
+        },
+    );
+    let found = lint_with(&facts);
+    let skipped: Vec<_> = found
+        .iter()
+        .filter(|(rule, _)| rule == "registry-not-checked")
+        .collect();
+    assert_eq!(skipped.len(), 2, "{found:?}");
+    assert!(
+        skipped[0].1.contains("https://npm.example.com")
+            && skipped[0].1.contains("not trusted it")
+            && skipped[0].1.contains("manifestLint.trustedRegistries"),
+        "{skipped:?}"
+    );
+    assert!(skipped[1].1.contains("deadline"), "{skipped:?}");
+    // Not checked is no claim: no other online rule fires for those registries.
+    assert!(
+        found
+            .iter()
+            .all(|(rule, _)| rule == "registry-not-checked" || rule == "unscoped-dependency"),
+        "{found:?}"
+    );
+    let diags = lint(
+        MANIFEST,
+        &LintOptions {
+            facts: Some(&facts),
+            ..Default::default()
+        },
+    )
+    .diagnostics;
+    assert!(
+        diags
+            .iter()
+            .filter(|d| d.rule.id == "registry-not-checked")
+            .all(|d| d.severity == manifest_lint_core::Severity::Info)
+    );
+}

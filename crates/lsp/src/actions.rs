@@ -188,6 +188,64 @@ pub fn minimal_edit(old: &str, new: &str) -> Edit {
     )
 }
 
+/// For each `registry-not-checked` diagnostic in `range` whose registry was skipped as
+/// untrusted: "Trust registry ... for online checks", running the client's `command` with the
+/// registry URL (the VS Code extension adds it to the user setting `trustedRegistries`).
+pub fn trust_registry(
+    snap: &Snapshot,
+    facts: Option<&manifest_lint_core::OnlineFacts>,
+    range: Span,
+    command: &str,
+) -> Vec<CodeActionOrCommand> {
+    use manifest_lint_core::facts::{RegistryStatus, SkipReason};
+    let Some(facts) = facts else {
+        return Vec::new();
+    };
+    let manifest = &snap.analysis.manifest;
+    let urls: Vec<_> = manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(manifest.registry.as_ref())
+        .collect();
+    let mut out = Vec::new();
+    for d in &snap.analysis.diagnostics {
+        if d.rule.id != manifest_lint_core::rules::REGISTRY_NOT_CHECKED.id
+            || d.span.start > range.end
+            || range.start > d.span.end
+        {
+            continue;
+        }
+        let Some(url) = urls.iter().find(|u| u.span == d.span) else {
+            continue;
+        };
+        if !matches!(
+            facts.registry(&url.value),
+            Some(RegistryStatus::NotChecked {
+                reason: SkipReason::Untrusted,
+                ..
+            })
+        ) {
+            continue;
+        }
+        let title = format!(
+            "Trust registry {} for online checks (user setting)",
+            manifest_lint_core::url::redact(&url.value)
+        );
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: title.clone(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            command: Some(tower_lsp_server::ls_types::Command {
+                title,
+                command: command.to_string(),
+                arguments: Some(vec![serde_json::Value::String(url.value.clone())]),
+            }),
+            ..Default::default()
+        }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,6 +237,13 @@ pub fn describe_status(status: &RegistryStatus) -> String {
             };
             format!("unreachable: {why} ({detail}).")
         }
+        RegistryStatus::NotChecked { detail, .. } => {
+            if detail.is_empty() {
+                "not checked.".to_string()
+            } else {
+                format!("not checked: {detail}")
+            }
+        }
         RegistryStatus::Unauthorized {
             status,
             credentials,

@@ -32,6 +32,7 @@ mod navigation;
 mod project;
 pub mod settings;
 mod transport;
+mod trust;
 
 use document::Document;
 use project::ProjectFiles;
@@ -325,9 +326,18 @@ impl Shared {
         if new == st.settings {
             return;
         }
-        if new.registry_timeout != st.settings.registry_timeout {
+        let trust_changed = new.trusted_registries != st.settings.trusted_registries
+            || new.probe_all != st.settings.probe_all;
+        if new.registry_timeout != st.settings.registry_timeout || trust_changed {
             st.prober = None;
             st.prober_failed = false;
+        }
+        if trust_changed {
+            // What was skipped may now be asked (and the other way round): start afresh.
+            for doc in st.docs.values_mut() {
+                doc.facts = None;
+                doc.last_probe = None;
+            }
         }
         let hints_changed = new.inlay_hints != st.settings.inlay_hints;
         st.settings = new;
@@ -353,8 +363,12 @@ impl Shared {
             for e in errors {
                 self.log(MessageType::WARNING, e.to_string());
             }
+            // Internal addresses (loopback, private, link-local) are never asked, checked after
+            // DNS and on every redirect hop, unless the user named their host as trusted.
             let options = ProbeOptions {
                 timeout: st.settings.registry_timeout,
+                block_internal: true,
+                allowed_internal_hosts: trust::Trust::new(&st.settings).allowed_internal_hosts(),
                 ..ProbeOptions::default()
             };
             match Prober::new(options, config) {
@@ -407,10 +421,27 @@ impl Shared {
         };
         doc.last_probe = Some((targets.clone(), Instant::now()));
         let id = doc.id;
+        // Only registries the user trusts are asked; the others are "not checked", at once.
+        let trust = trust::Trust::new(&st.settings);
+        let (trusted, untrusted): (Vec<ProbeTarget>, Vec<ProbeTarget>) = targets
+            .into_iter()
+            .partition(|t| trust.allows(&t.url, prober.config()));
+        if !untrusted.is_empty() {
+            let mut facts = OnlineFacts::default();
+            for t in untrusted {
+                facts
+                    .registries
+                    .insert(t.url.clone(), trust::untrusted_status());
+            }
+            self.apply_facts(st, uri, id, generation, facts);
+        }
+        if trusted.is_empty() {
+            return;
+        }
         let shared = self.clone();
         let uri = uri.clone();
         tokio::spawn(async move {
-            let facts = prober.probe(&targets).await;
+            let facts = prober.probe(&trusted).await;
             shared.facts_arrived(&uri, id, generation, facts);
         });
     }
@@ -438,7 +469,11 @@ impl Shared {
     /// Merges a probe's facts into the document's and re-lints its current text with them.
     fn facts_arrived(&self, uri: &Uri, id: u64, generation: u64, facts: OnlineFacts) {
         let mut st = lock(&self.state);
-        let st = &mut *st;
+        self.apply_facts(&mut st, uri, id, generation, facts);
+    }
+
+    /// [`Shared::facts_arrived`] with the state locked.
+    fn apply_facts(&self, st: &mut State, uri: &Uri, id: u64, generation: u64, facts: OnlineFacts) {
         let Some(doc) = st.docs.get_mut(uri).filter(|d| d.id == id) else {
             return;
         };
@@ -814,12 +849,27 @@ impl LanguageServer for Backend {
             if st.config_pending {
                 incomplete = true;
             } else if let Some(prober) = self.shared.prober(st) {
+                // Names are searched only on registries the user trusts: the others answer
+                // "nothing", at once (so completion does not wait for them either).
+                let trust = trust::Trust::new(&st.settings);
                 let names = names::complete(
                     &current,
                     &good.analysis,
                     &query,
                     st.encoding,
-                    |url, text| prober.cached_search(url, text),
+                    |url, text| {
+                        if trust.allows(url, prober.config()) {
+                            prober.cached_search(url, text)
+                        } else {
+                            Some(manifest_lint_registry::SearchResults {
+                                hits: Vec::new(),
+                                source: manifest_lint_registry::SearchSource::Failed {
+                                    detail: "not checked: the registry is not trusted".into(),
+                                },
+                                truncated: false,
+                            })
+                        }
+                    },
                 );
                 items.extend(names.items);
                 incomplete = names.incomplete;
@@ -858,6 +908,16 @@ impl LanguageServer for Backend {
                     range,
                     target,
                     st.encoding,
+                ));
+            }
+            if st.settings.trust_command && actions::wants(only, CodeActionKind::QUICKFIX.as_str())
+            {
+                let range = doc.current.span(params.range, st.encoding);
+                out.extend(actions::trust_registry(
+                    &doc.current,
+                    doc.facts.as_ref(),
+                    range,
+                    trust::TRUST_COMMAND,
                 ));
             }
             // Without `only` the client asks as the cursor moves: the fix engine does not run

@@ -1,5 +1,7 @@
-//! The server's settings: `{ online, registryTimeout, inlayHints, rules }`, read from
-//! `initializationOptions` and from `workspace/configuration` (section `manifestLint`).
+//! The server's settings: `{ online, registryTimeout, inlayHints, rules, trustedRegistries,
+//! probeAll, trustRegistryCommand }`, read from `initializationOptions` and from
+//! `workspace/configuration` (section `manifestLint`): the editor's own configuration, never a
+//! file of the project (the VS Code extension sends only the *user* value of the trust settings).
 //!
 //! Clients send all sorts of shapes: the bare object, the object wrapped in `{"manifestLint": ..}`,
 //! an empty object, `null`, or values of the wrong type. Anything missing, `null` or unusable
@@ -29,6 +31,17 @@ pub struct Settings {
     pub inlay_hints: bool,
     /// Per-rule levels (`rules`: id -> "error" | "warning" | "info" | "hint" | "off").
     pub rules: HashMap<String, RuleLevel>,
+    /// Registries the user trusts besides Unity's, OpenUPM and those with an `npmAuth` entry
+    /// (`trustedRegistries`: URL prefixes or origins). Their hosts may also be internal
+    /// addresses.
+    pub trusted_registries: Vec<String>,
+    /// Ask every registry of the manifest, trusted or not (`probeAll`, default false; the VS
+    /// Code extension sets it only in a trusted workspace, when the user opted in). Internal
+    /// addresses stay blocked unless trusted.
+    pub probe_all: bool,
+    /// The client runs `manifestLint.trustRegistry` (`trustRegistryCommand`, default false):
+    /// then a skipped registry gets a code action that runs it.
+    pub trust_command: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +51,9 @@ impl Default for Settings {
             registry_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             inlay_hints: true,
             rules: HashMap::new(),
+            trusted_registries: Vec::new(),
+            probe_all: false,
+            trust_command: false,
         }
     }
 }
@@ -49,6 +65,9 @@ pub struct Partial {
     pub registry_timeout: Option<Duration>,
     pub inlay_hints: Option<bool>,
     pub rules: Option<HashMap<String, RuleLevel>>,
+    pub trusted_registries: Option<Vec<String>>,
+    pub probe_all: Option<bool>,
+    pub trust_command: Option<bool>,
 }
 
 impl Partial {
@@ -81,6 +100,31 @@ impl Partial {
         };
         out.online = boolean("online");
         out.inlay_hints = boolean("inlayHints");
+        out.probe_all = boolean("probeAll");
+        out.trust_command = boolean("trustRegistryCommand");
+        out.trusted_registries = match object.get("trustedRegistries") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => {
+                let mut list = Vec::new();
+                for item in items {
+                    match item.as_str().map(str::trim) {
+                        Some(url) if crate::trust::parse_entry(url).is_some() => {
+                            list.push(url.to_string());
+                        }
+                        _ => warnings.push(format!(
+                            "`trustedRegistries`: {item} is not an absolute http(s) URL; ignored"
+                        )),
+                    }
+                }
+                Some(list)
+            }
+            Some(other) => {
+                warnings.push(format!(
+                    "`trustedRegistries` should be a list of registry URLs, not {other}; ignored"
+                ));
+                None
+            }
+        };
         out.registry_timeout = match object.get("registryTimeout") {
             None | Some(Value::Null) => None,
             Some(value) => {
@@ -145,6 +189,12 @@ impl Settings {
             registry_timeout: layer.registry_timeout.unwrap_or(self.registry_timeout),
             inlay_hints: layer.inlay_hints.unwrap_or(self.inlay_hints),
             rules: layer.rules.clone().unwrap_or_else(|| self.rules.clone()),
+            trusted_registries: layer
+                .trusted_registries
+                .clone()
+                .unwrap_or_else(|| self.trusted_registries.clone()),
+            probe_all: layer.probe_all.unwrap_or(self.probe_all),
+            trust_command: layer.trust_command.unwrap_or(self.trust_command),
         }
     }
 }
@@ -220,6 +270,21 @@ mod tests {
             manifest_lint_core::config::parse_timeout("3601").unwrap_err(),
             manifest_lint_core::config::invalid_timeout("`3601`")
         );
+    }
+
+    #[test]
+    fn trust_settings() {
+        let (s, warnings) = read(json!({"trustedRegistries": ["https://npm.example.com/", 3,
+            "ftp://x", " http://127.0.0.1:4873 "], "probeAll": true, "trustRegistryCommand": true}));
+        assert_eq!(
+            s.trusted_registries,
+            ["https://npm.example.com/", "http://127.0.0.1:4873"]
+        );
+        assert!(s.probe_all && s.trust_command);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let (s, warnings) = read(json!({"trustedRegistries": "https://x.example"}));
+        assert!(s.trusted_registries.is_empty() && !s.probe_all && !s.trust_command);
+        assert_eq!(warnings.len(), 1);
     }
 
     #[test]

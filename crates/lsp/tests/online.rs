@@ -109,7 +109,11 @@ async fn hover(client: &mut TestClient, position: Value) -> String {
 async fn a_missing_package_is_reported_after_the_background_probe() {
     let (url, seen) = registry().await;
     let text = manifest(&url);
-    let mut client = inproc::with_options(json!({"online": true, "registryTimeout": 5})).await;
+    // A registry on loopback is asked only because the user trusts it explicitly.
+    let mut client = inproc::with_options(
+        json!({"online": true, "registryTimeout": 5, "trustedRegistries": [url]}),
+    )
+    .await;
     client.open(URI, 1, &text).await;
 
     let with_facts = client
@@ -298,7 +302,10 @@ fn labels(result: &Value) -> Vec<String> {
 #[tokio::test]
 async fn package_names_complete_from_the_registries_searches() {
     let (a, a_seen, b, b_seen) = two_registries().await;
-    let mut client = inproc::with_options(json!({"online": true, "registryTimeout": 5})).await;
+    let mut client = inproc::with_options(
+        json!({"online": true, "registryTimeout": 5, "trustedRegistries": [a, b]}),
+    )
+    .await;
     let text = two_registry_manifest(&a, &b, "");
     client.open(URI, 1, &text).await;
     client.diagnostics(URI, 1).await;
@@ -409,4 +416,161 @@ async fn no_search_is_made_when_online_is_false() {
 
     assert_eq!(*a_seen.lock().unwrap(), Vec::<String>::new());
     assert_eq!(*b_seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A manifest naming `url` as a scoped registry and as the legacy `registry` (a beacon).
+fn beacon_manifest(url: &str) -> String {
+    format!(
+        r#"{{
+  "registry": "{url}/beacon",
+  "dependencies": {{
+    "com.example.present": "1.0.0"
+  }},
+  "scopedRegistries": [
+    {{ "name": "Local", "url": "{url}", "scopes": ["com.example"] }}
+  ]
+}}
+"#
+    )
+}
+
+fn not_checked(diagnostics: &[Value]) -> Vec<&Value> {
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == "registry-not-checked")
+        .collect()
+}
+
+#[tokio::test]
+async fn registries_the_user_does_not_trust_are_not_asked() {
+    let (url, seen) = registry().await;
+    let text = beacon_manifest(&url);
+    let mut client = inproc::with_options(
+        json!({"online": true, "registryTimeout": 5, "trustRegistryCommand": true}),
+    )
+    .await;
+    client.open(URI, 1, &text).await;
+    let published = client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == URI
+                && p["diagnostics"]
+                    .to_string()
+                    .contains("registry-not-checked")
+        })
+        .await;
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    let skipped = not_checked(&diagnostics);
+    // One info per registry: the scoped one and the legacy `registry` field.
+    assert_eq!(skipped.len(), 2, "{diagnostics:?}");
+    assert!(skipped.iter().all(|d| d["severity"] == 3), "{skipped:?}");
+    assert!(
+        skipped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not trusted it"),
+        "{skipped:?}"
+    );
+    assert!(
+        codes(&diagnostics)
+            .iter()
+            .all(|c| c != "package-not-found" && c != "unreachable-registry"),
+        "{diagnostics:?}"
+    );
+    client.drain(Duration::from_millis(500)).await;
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Vec::<String>::new(),
+        "nothing is sent"
+    );
+
+    // The quick fix runs the client's command with the registry URL.
+    let at = find(&text, "127.0.0.1", 1, 0);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": []}}),
+        )
+        .await;
+    let trust: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["command"]["command"] == "manifestLint.trustRegistry")
+        .collect();
+    assert_eq!(trust.len(), 1, "{actions}");
+    assert_eq!(trust[0]["command"]["arguments"], json!([url]));
+
+    // Completion searches no untrusted registry either.
+    let typing = text.replace(
+        r#""com.example.present": "1.0.0""#,
+        "\"com.example.present\": \"1.0.0\",\n    \"com.ex",
+    );
+    client.change_all(URI, 2, &typing).await;
+    client.diagnostics(URI, 2).await;
+    let at = find(&typing, "\"com.ex\n", 0, 7);
+    let result = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": at}),
+        )
+        .await;
+    // Nothing is pending for an untrusted registry: the client need not ask again.
+    assert_ne!(result["isIncomplete"], true, "{result}");
+    client.drain(Duration::from_millis(500)).await;
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Vec::<String>::new(),
+        "no search is sent"
+    );
+
+    // Once the user trusts it (their editor's settings), it is asked.
+    client.change_all(URI, 3, &text).await;
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"manifestLint": {"online": true, "trustedRegistries": [url]}}}),
+        )
+        .await;
+    let started = Instant::now();
+    while seen.lock().unwrap().len() < 3 && started.elapsed() < Duration::from_secs(10) {
+        client.drain(Duration::from_millis(100)).await;
+    }
+    let requests = seen.lock().unwrap().clone();
+    assert!(
+        requests.iter().any(|p| p.starts_with("/-/v1/search")),
+        "{requests:?}"
+    );
+    // The legacy `registry` field's URL shares the trusted prefix here: asked too.
+    assert!(
+        requests.iter().any(|p| p.starts_with("/beacon/")),
+        "{requests:?}"
+    );
+}
+
+#[tokio::test]
+async fn internal_addresses_are_asked_only_when_listed() {
+    let (url, seen) = registry().await;
+    let text = manifest(&url);
+    // Asking every registry still does not reach loopback: only an explicit entry does.
+    let mut client =
+        inproc::with_options(json!({"online": true, "registryTimeout": 5, "probeAll": true})).await;
+    client.open(URI, 1, &text).await;
+    let published = client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == URI
+                && p["diagnostics"]
+                    .to_string()
+                    .contains("registry-not-checked")
+        })
+        .await;
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    let skipped = not_checked(&diagnostics);
+    assert_eq!(skipped.len(), 1, "{diagnostics:?}");
+    assert!(
+        skipped[0]["message"].as_str().unwrap().contains("internal"),
+        "{skipped:?}"
+    );
+    client.drain(Duration::from_millis(300)).await;
+    assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
 }

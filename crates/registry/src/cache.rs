@@ -76,6 +76,32 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         value.clone()
     }
 
+    /// [`TtlCache::get_or_compute`], but a value for which `keep` is false is not kept for
+    /// later callers (those waiting on this very computation still share it).
+    pub(crate) async fn get_or_compute_if<F, Fut>(
+        &self,
+        key: K,
+        compute: F,
+        keep: impl Fn(&V) -> bool,
+    ) -> V
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = V>,
+    {
+        let value = self.get_or_compute(key.clone(), compute).await;
+        if !keep(&value) {
+            let mut slots = self.lock();
+            // Only if the slot still holds such a value (a newer computation may have replaced it).
+            let stale = slots
+                .get(&key)
+                .is_some_and(|cell| cell.get().is_some_and(|(v, _)| !keep(v)));
+            if stale {
+                slots.remove(&key);
+            }
+        }
+        value
+    }
+
     /// Forgets everything (in-flight computations finish for their current waiters).
     pub(crate) fn clear(&self) {
         self.lock().clear();

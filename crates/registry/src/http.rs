@@ -1,13 +1,14 @@
 //! One HTTP exchange: GET with redirects followed by hand (so credentials never leave the
 //! registry's URL prefix), the body read as a stream up to a cap, failures classified.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use manifest_lint_core::facts::NetworkFailure;
+use manifest_lint_core::facts::{NetworkFailure, SkipReason};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, LOCATION};
 use reqwest::{Client, StatusCode, Url};
 
-use crate::urls::{RegistryBase, redact};
+use crate::guard::{AddressGuard, InternalAddress, Run};
+use crate::urls::{RegistryBase, origin_only};
 
 /// How much of the body to read.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +33,10 @@ pub(crate) struct Answer {
 pub(crate) struct Failure {
     pub failure: NetworkFailure,
     pub detail: String,
+    /// Set when the request was not sent, or not finished, for a reason that says nothing about
+    /// the registry (an address not allowed, the run's deadline or cap, no file descriptors
+    /// left here): the caller reports "not checked", never "unreachable".
+    pub skip: Option<SkipReason>,
 }
 
 impl Failure {
@@ -39,6 +44,15 @@ impl Failure {
         Failure {
             failure: NetworkFailure::Other,
             detail: detail.into(),
+            skip: None,
+        }
+    }
+
+    pub(crate) fn skipped(reason: SkipReason, detail: impl Into<String>) -> Self {
+        Failure {
+            failure: NetworkFailure::Other,
+            detail: detail.into(),
+            skip: Some(reason),
         }
     }
 }
@@ -52,22 +66,56 @@ pub(crate) struct Exchange<'a> {
     pub timeout: Duration,
     pub max_redirects: usize,
     pub accept: &'static str,
+    pub guard: &'a AddressGuard,
+    pub run: &'a Run,
 }
 
-/// GETs `url` under one overall timeout (covering redirects and the body).
+/// GETs `url` under one overall timeout (covering redirects and the body), cut short by the
+/// run's deadline.
 pub(crate) async fn get(ex: &Exchange<'_>, url: Url, body: Body) -> Result<Answer, Failure> {
-    match tokio::time::timeout(ex.timeout, get_inner(ex, url, body)).await {
+    let left = ex.run.deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(deadline_passed());
+    }
+    let timeout = ex.timeout.min(left);
+    match tokio::time::timeout(timeout, get_inner(ex, url, body)).await {
         Ok(result) => result,
+        Err(_) if timeout < ex.timeout => Err(deadline_passed()),
         Err(_) => Err(Failure {
             failure: NetworkFailure::Timeout,
             detail: format!("no complete answer within {}", human(ex.timeout)),
+            skip: None,
         }),
     }
+}
+
+fn deadline_passed() -> Failure {
+    Failure::skipped(
+        SkipReason::Deadline,
+        "not checked: the run's overall deadline passed",
+    )
 }
 
 async fn get_inner(ex: &Exchange<'_>, mut url: Url, body: Body) -> Result<Answer, Failure> {
     let mut visited: Vec<Url> = Vec::new();
     loop {
+        // Every hop: an internal IP literal is refused before anything is sent (host names are
+        // checked after DNS resolution, by the resolver), and each request counts.
+        if let Err(blocked) = ex.guard.check_url(&url) {
+            return Err(Failure::skipped(
+                SkipReason::InternalAddress,
+                blocked.to_string(),
+            ));
+        }
+        if !ex.run.take_request() {
+            return Err(Failure::skipped(
+                SkipReason::RequestCap,
+                format!(
+                    "not checked: the run's cap of {} requests was reached",
+                    ex.run.cap
+                ),
+            ));
+        }
         let mut request = ex
             .client
             .get(url.clone())
@@ -94,21 +142,21 @@ async fn get_inner(ex: &Exchange<'_>, mut url: Url, body: Body) -> Result<Answer
                 if !matches!(next.scheme(), "http" | "https") {
                     return Err(Failure::other(format!(
                         "redirected to a non-http(s) URL ({})",
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 visited.push(url);
                 if visited.contains(&next) {
                     return Err(Failure::other(format!(
                         "redirect loop (back to {})",
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 if visited.len() > ex.max_redirects {
                     return Err(Failure::other(format!(
                         "redirect loop: more than {} redirects, the last to {}",
                         ex.max_redirects,
-                        redact(&next)
+                        origin_only(&next)
                     )));
                 }
                 url = next;
@@ -168,12 +216,20 @@ pub(crate) fn classify(err: reqwest::Error) -> Failure {
     let err = err.without_url();
     let mut parts: Vec<String> = Vec::new();
     let mut refused = false;
+    let mut skip = None;
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
     while let Some(e) = source {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::ConnectionRefused {
                 refused = true;
             }
+            // EMFILE, ENFILE, ENOBUFS: this machine is out of descriptors or buffers.
+            if matches!(io.raw_os_error(), Some(23 | 24 | 105)) {
+                skip = Some(SkipReason::LocalResources);
+            }
+        }
+        if let Some(blocked) = e.downcast_ref::<InternalAddress>() {
+            return Failure::skipped(SkipReason::InternalAddress, blocked.to_string());
         }
         let text = e.to_string();
         // reqwest's and hyper's wrappers say nothing the innermost errors do not.
@@ -190,6 +246,12 @@ pub(crate) fn classify(err: reqwest::Error) -> Failure {
         parts.join(": ")
     };
     let lower = detail.to_ascii_lowercase();
+    if skip.is_some() || lower.contains("too many open files") {
+        return Failure::skipped(
+            SkipReason::LocalResources,
+            format!("not checked: this machine ran out of file descriptors or sockets ({detail})"),
+        );
+    }
     let failure = if is_timeout {
         NetworkFailure::Timeout
     } else if refused {
@@ -211,7 +273,11 @@ pub(crate) fn classify(err: reqwest::Error) -> Failure {
     } else {
         NetworkFailure::Other
     };
-    Failure { failure, detail }
+    Failure {
+        failure,
+        detail,
+        skip: None,
+    }
 }
 
 pub(crate) fn human(d: Duration) -> String {

@@ -83,12 +83,14 @@ impl RegistryBase {
     }
 }
 
-/// The URL for messages: user name and password removed.
-pub(crate) fn redact(url: &Url) -> String {
-    let mut url = url.clone();
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.to_string()
+/// A URL a server sent us (a redirect's `Location`), for messages: its origin only
+/// (`scheme://host[:port]`). A server may reflect the request's `Authorization` header or a
+/// token into the path or query of a `Location`, so only the origin is ever shown.
+pub(crate) fn origin_only(url: &Url) -> String {
+    match url.origin() {
+        url::Origin::Tuple(..) => url.origin().ascii_serialization(),
+        url::Origin::Opaque(_) => format!("a `{}:` URL", url.scheme()),
+    }
 }
 
 #[cfg(test)]
@@ -146,8 +148,12 @@ mod tests {
     }
 
     #[test]
-    fn redacts_userinfo() {
-        let url = Url::parse("https://me:pw@host/x").unwrap();
-        assert_eq!(redact(&url), "https://host/x");
+    fn origin_only_drops_userinfo_path_and_query() {
+        let url = Url::parse("https://me:pw@host:8443/x/Bearer%20tok?token=tok#t").unwrap();
+        assert_eq!(origin_only(&url), "https://host:8443");
+        let url = Url::parse("http://host:80/tok").unwrap();
+        assert_eq!(origin_only(&url), "http://host");
+        let url = Url::parse("data:text/plain,tok").unwrap();
+        assert_eq!(origin_only(&url), "a `data:` URL");
     }
 }

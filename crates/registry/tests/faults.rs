@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use common::{FakeServer, Reply, closed_port, config, healthy, options, prober};
 use manifest_lint_registry::{
     Credentials, NetworkFailure, PackageStatus, ProbeOptions, ProbeTarget, Prober, RegistryStatus,
-    SearchResults, SearchSource, SearchSupport, UpmConfig,
+    SearchResults, SearchSource, SearchSupport, SkipReason, UpmConfig,
 };
 
 fn unreachable(status: &RegistryStatus) -> (NetworkFailure, &str) {
@@ -886,4 +886,203 @@ async fn search_sends_the_token_only_to_its_registry() {
         .await;
     assert!(failed(&results).contains("401"), "{results:?}");
     assert!(!format!("{results:?}").contains(SECRET));
+}
+
+fn guarded(allowed: &[&str]) -> Prober {
+    Prober::new(
+        ProbeOptions {
+            block_internal: true,
+            allowed_internal_hosts: allowed.iter().map(|h| h.to_string()).collect(),
+            ..options(Duration::from_secs(5))
+        },
+        UpmConfig::empty(),
+    )
+    .expect("prober")
+}
+
+fn not_checked(status: &RegistryStatus) -> (SkipReason, &str) {
+    match status {
+        RegistryStatus::NotChecked { reason, detail } => (*reason, detail.as_str()),
+        other => panic!("expected NotChecked, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn internal_addresses_are_not_asked_unless_allowed() {
+    let server = FakeServer::start(healthy).await;
+    let port = server.addr.port();
+    // IP literals in every spelling, and a host name that resolves to loopback (checked after
+    // DNS resolution).
+    for url in [
+        format!("http://127.0.0.1:{port}"),
+        format!("http://[::ffff:127.0.0.1]:{port}"),
+        format!("http://0x7f000001:{port}"),
+        format!("http://localhost:{port}"),
+    ] {
+        let status = guarded(&[]).registry_status(&url, "com.example").await;
+        let (reason, detail) = not_checked(&status);
+        assert_eq!(reason, SkipReason::InternalAddress, "{url}: {detail}");
+        assert!(detail.contains("internal address"), "{detail}");
+        let package = guarded(&[]).package_status(&url, "com.example.tools").await;
+        assert!(
+            matches!(&package, PackageStatus::Unknown { detail } if detail.starts_with("not checked")),
+            "{package:?}"
+        );
+    }
+    assert_eq!(server.count(), 0, "{:?}", server.requests());
+    // Allowed by the user: asked. (The CLI's prober, without the guard, asks too.)
+    for p in [guarded(&["127.0.0.1"]), prober(UpmConfig::empty())] {
+        let status = p.registry_status(&server.url(), "com.example").await;
+        assert!(
+            matches!(status, RegistryStatus::Reachable { .. }),
+            "{status:?}"
+        );
+    }
+    let status = guarded(&["localhost"])
+        .registry_status(&format!("http://localhost:{port}"), "com.example")
+        .await;
+    assert!(
+        matches!(status, RegistryStatus::Reachable { .. }),
+        "{status:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_redirect_hop_is_checked() {
+    let internal = FakeServer::start(healthy).await;
+    let port = internal.addr.port();
+    // The first hop is allowed (127.0.0.1, as a trusted registry's host would be); a redirect
+    // to an internal address that is not allowed is not followed, whether it names it by a host
+    // name (checked after DNS) or by another spelling of the address.
+    for (target, followed) in [
+        (format!("http://localhost:{port}/-/v1/search"), false),
+        (format!("http://[::ffff:7f00:1]:{port}/-/v1/search"), false),
+        (format!("http://127.0.0.1:{port}/-/v1/search"), true),
+    ] {
+        let hop = target.clone();
+        let first = FakeServer::start(move |_| Reply::Redirect(302, hop.clone())).await;
+        let status = guarded(&["127.0.0.1"])
+            .registry_status(&first.url(), "com.example")
+            .await;
+        if followed {
+            assert!(
+                matches!(status, RegistryStatus::Reachable { .. }),
+                "{target}: {status:?}"
+            );
+        } else {
+            let (reason, detail) = not_checked(&status);
+            assert_eq!(reason, SkipReason::InternalAddress, "{target}: {detail}");
+        }
+        assert_eq!(first.count(), 1);
+    }
+    // Only the allowed hop reached the internal server.
+    assert_eq!(internal.count(), 1, "{:?}", internal.requests());
+}
+
+#[tokio::test]
+async fn one_deadline_for_the_whole_run() {
+    // 16 registries that never answer, a 3 s timeout per request, 8 in flight: without a run
+    // deadline that is two rounds of timeouts (6 s); with a 1 s deadline, about 1 s, and every
+    // registry is "not checked", not "unreachable".
+    let server = FakeServer::start(|_| Reply::Silent).await;
+    let targets: Vec<ProbeTarget> = (0..16)
+        .map(|i| ProbeTarget {
+            url: format!("{}/r{i}", server.url()),
+            scopes: vec!["com.example".into()],
+            packages: vec!["com.example.tools".into()],
+        })
+        .collect();
+    let p = Prober::new(
+        ProbeOptions {
+            run_deadline: Duration::from_secs(1),
+            ..options(Duration::from_secs(3))
+        },
+        UpmConfig::empty(),
+    )
+    .expect("prober");
+    let started = Instant::now();
+    let facts = p.probe(&targets).await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    for t in &targets {
+        let (reason, _) = not_checked(facts.registry(&t.url).expect("status"));
+        assert_eq!(reason, SkipReason::Deadline);
+        assert!(matches!(
+            facts.package(&t.url, "com.example.tools"),
+            Some(PackageStatus::Unknown { .. })
+        ));
+    }
+    // "Not checked" is not cached: a later run asks again.
+    let before = server.count();
+    let _ = p.probe(&targets[..1]).await;
+    assert!(server.count() > before);
+}
+
+#[tokio::test]
+async fn a_cap_on_requests_per_run() {
+    let server = FakeServer::start(healthy).await;
+    let targets: Vec<ProbeTarget> = (0..10)
+        .map(|i| ProbeTarget {
+            url: format!("{}/r{i}", server.url()),
+            scopes: vec!["com.example".into()],
+            packages: Vec::new(),
+        })
+        .collect();
+    let p = Prober::new(
+        ProbeOptions {
+            max_requests: 4,
+            ..options(Duration::from_secs(5))
+        },
+        UpmConfig::empty(),
+    )
+    .expect("prober");
+    let facts = p.probe(&targets).await;
+    assert_eq!(server.count(), 4);
+    let capped = facts
+        .registries
+        .values()
+        .filter(|s| {
+            matches!(
+                s,
+                RegistryStatus::NotChecked {
+                    reason: SkipReason::RequestCap,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(capped, 6, "{:?}", facts.registries);
+    assert!(
+        facts
+            .registries
+            .values()
+            .all(|s| !matches!(s, RegistryStatus::Unreachable { .. }))
+    );
+}
+
+#[tokio::test]
+async fn a_backslash_ends_the_host_as_the_url_standard_says() {
+    // `http://127.0.0.1:<port>\@other.example/npm` is host 127.0.0.1 with the path
+    // `/@other.example/npm`, not user `127.0.0.1:<port>\` at other.example: the request goes to
+    // 127.0.0.1, and other.example's credentials are not sent there.
+    let server = FakeServer::start(healthy).await;
+    let url = format!("{}\\@other.example/npm", server.url());
+    let (config, _dir) = config(
+        "[npmAuth.\"http://other.example/npm\"]\ntoken = \"tok-OTHER\"\n",
+        None,
+    );
+    let status = prober(config).registry_status(&url, "com.example").await;
+    assert!(
+        matches!(status, RegistryStatus::Reachable { .. }),
+        "{status:?}"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        requests[0]
+            .path()
+            .starts_with("/@other.example/npm/-/v1/search"),
+        "{requests:?}"
+    );
+    assert_eq!(requests[0].header("authorization"), None);
 }

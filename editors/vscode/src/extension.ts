@@ -16,6 +16,8 @@ import {
 import { MANIFEST_GLOB, isManifestPath } from './manifestPath';
 import { effectivePathSetting, findServer } from './serverPath';
 import { RESTART_KEYS, SECTION, ServerSettings, answerConfiguration, describeSettings, toServerSettings } from './settings';
+import { PROBE_ALL_KEY, TRUSTED_KEY, toTrustSettings } from './trust';
+import { registerTrustCommand } from './trustCommand';
 
 const CLIENT_ID = 'manifestLint';
 const CLIENT_NAME = 'Manifest Lint';
@@ -30,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     vscode.commands.registerCommand(`${CLIENT_ID}.restartServer`, () => c.restart()),
     vscode.commands.registerCommand(`${CLIENT_ID}.showOutput`, () => output.show(true)),
+    registerTrustCommand(SECTION),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (isManifestDocument(doc)) {
         void c.ensureStarted();
@@ -96,7 +99,7 @@ class ServerController {
 
   private currentSettings(): ServerSettings {
     const config = vscode.workspace.getConfiguration(SECTION);
-    return toServerSettings(
+    const settings = toServerSettings(
       {
         online: config.get('online'),
         registryTimeout: config.get('registryTimeout'),
@@ -105,6 +108,9 @@ class ServerController {
       },
       { trusted: vscode.workspace.isTrusted },
     );
+    // Which registries may be asked: the User settings only (see trust.ts).
+    const trust = toTrustSettings(config.inspect(TRUSTED_KEY), config.inspect(PROBE_ALL_KEY), vscode.workspace.isTrusted);
+    return { ...settings, ...trust };
   }
 
   async ensureStarted(): Promise<void> {

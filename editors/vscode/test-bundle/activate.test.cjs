@@ -136,7 +136,7 @@ test('the bundle exists and exports activate/deactivate', () => {
 test('no binary anywhere: one clear error with "Set path" and "How to install"', async () => {
   const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-path-'));
   const r = await activate({ PATH: emptyDir }, { trusted: true, config: { values: {}, inspect: { path: { defaultValue: '' } } } });
-  assert.deepEqual(r.commands.sort(), ['manifestLint.restartServer', 'manifestLint.showOutput']);
+  assert.deepEqual(r.commands.sort(), ['manifestLint.restartServer', 'manifestLint.showOutput', 'manifestLint.trustRegistry']);
   assert.equal(r.errors.length, 1);
   assert.match(r.errors[0].message, /manifest-lint language server was not found/);
   assert.deepEqual(r.errors[0].items, ['Set path', 'How to install']);
@@ -174,13 +174,26 @@ for (const trusted of [false, true]) {
         config: {
           values: { online: true, registryTimeout: 4, rules: { 'glob-scope': 'warning', bogus: 'loud' } },
           // A workspace-level path must be ignored when untrusted (and would fail when trusted: keep it unset there).
-          inspect: { path: trusted ? { defaultValue: '' } : { defaultValue: '', workspaceValue: '/w/evil/manifest-lint' } },
+          inspect: {
+            path: trusted ? { defaultValue: '' } : { defaultValue: '', workspaceValue: '/w/evil/manifest-lint' },
+            // Trust comes from the User settings only: the workspace's values are never sent.
+            trustedRegistries: { defaultValue: [], globalValue: ['https://npm.example.com'], workspaceValue: ['https://evil.example'] },
+            probeAllInTrustedWorkspace: { defaultValue: false, globalValue: true, workspaceValue: true },
+          },
         },
       },
     );
     const starting = r.log.find((l) => l.startsWith('Starting'));
     assert.ok(starting && starting.startsWith(`Starting ${server.fake} lsp (path)`), r.log.join('\n'));
-    const expected = { online: trusted, registryTimeout: 4, inlayHints: true, rules: { 'glob-scope': 'warning' } };
+    const expected = {
+      online: trusted,
+      registryTimeout: 4,
+      inlayHints: true,
+      rules: { 'glob-scope': 'warning' },
+      trustedRegistries: ['https://npm.example.com'],
+      probeAll: trusted,
+      trustRegistryCommand: true,
+    };
     const entries = await waitFor(() => {
       const e = server.read();
       return e.some((x) => x.configuration) && e;
@@ -204,7 +217,17 @@ test('settings changes are pushed to the running server; a new manifestLint.path
   r.changeConfiguration('manifestLint.online', 'manifestLint.rules');
   const change = await waitFor(() => server.read().find((x) => x.didChangeConfiguration), 'workspace/didChangeConfiguration');
   assert.deepEqual(change.didChangeConfiguration, {
-    settings: { manifestLint: { online: false, registryTimeout: 10, inlayHints: true, rules: { 'redundant-scope': 'off' } } },
+    settings: {
+      manifestLint: {
+        online: false,
+        registryTimeout: 10,
+        inlayHints: true,
+        rules: { 'redundant-scope': 'off' },
+        trustedRegistries: [],
+        probeAll: false,
+        trustRegistryCommand: true,
+      },
+    },
   });
   assert.equal(server.read().filter((x) => x.argv).length, 1, 'no restart for a plain settings change');
 

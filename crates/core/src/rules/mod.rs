@@ -204,6 +204,7 @@ mod obsolete_package;
 mod package_not_found;
 mod pinned_package_missing;
 mod redundant_scope;
+mod registry_not_checked;
 mod registry_not_searchable;
 mod registry_unauthorized;
 mod registry_url_credentials;
@@ -239,6 +240,7 @@ pub use obsolete_package::OBSOLETE_PACKAGE;
 pub use package_not_found::PACKAGE_NOT_FOUND;
 pub use pinned_package_missing::PINNED_PACKAGE_MISSING;
 pub use redundant_scope::REDUNDANT_SCOPE;
+pub use registry_not_checked::REGISTRY_NOT_CHECKED;
 pub use registry_not_searchable::REGISTRY_NOT_SEARCHABLE;
 pub use registry_unauthorized::REGISTRY_UNAUTHORIZED;
 pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
@@ -286,6 +288,7 @@ pub static RULES: &[&RuleMeta] = &[
     &REGISTRY_NOT_SEARCHABLE,
     &PACKAGE_NOT_FOUND,
     &VERSION_NOT_FOUND,
+    &REGISTRY_NOT_CHECKED,
 ];
 
 /// Looks a rule up by id.
