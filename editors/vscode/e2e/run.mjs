@@ -271,10 +271,11 @@ function logOf(name) {
   walk(path.join(userData, 'logs'));
   return files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
-async function shot(name, locator) {
+/** A screenshot in the artifacts; `readme`: also one of the README's pictures (--images). */
+async function shot(name, locator, readme = false) {
   const file = path.join(opts.artifacts, `${name}.png`);
   await (locator ?? page).screenshot({ path: file });
-  if (opts.images) {
+  if (readme && opts.images) {
     fs.mkdirSync(opts.images, { recursive: true });
     fs.copyFileSync(file, path.join(opts.images, `${name}.png`));
   }
@@ -317,7 +318,7 @@ try {
     return !!text;
   });
   await page.keyboard.press('Escape');
-  await shot('editor', page.locator('.monaco-workbench'));
+  await shot('editor', page.locator('.monaco-workbench'), true);
 
   await check('hover on a dependency names its registry', async () => {
     await goTo(14, 8); // "com.example.core"
@@ -327,7 +328,7 @@ try {
       const t = (await hover.count()) ? await hover.innerText() : '';
       return /Loopback Test Registry/.test(t) && t;
     });
-    await shot('hover', page.locator('.monaco-workbench .part.editor'));
+    await shot('hover', page.locator('.monaco-workbench .part.editor'), true);
     return !!text;
   });
   await page.keyboard.press('Escape');
@@ -368,12 +369,16 @@ try {
 
   // --- Trusting the workspace ---------------------------------------------------------------------
   await check('after trusting: the workspace\'s binary runs and the registry is asked', async () => {
+    const logBefore = logOf('Manifest Lint').length;
     await command('Workspaces: Manage Workspace Trust');
     const trust = page.getByRole('button', { name: /^Trust$/ }).first();
     await trust.click();
     await until('the workspace binary', async () => fs.existsSync(marker) && /lsp/.test(fs.readFileSync(marker, 'utf8')));
     await until('a registry request', async () => registry.requests.length > 0, 30000);
-    return logOf('Manifest Lint').includes('tools/manifest-lint lsp (setting)') || logOf('Manifest Lint');
+    await sleep(1000);
+    const log = logOf('Manifest Lint').slice(logBefore);
+    if (/\[Error|exited/.test(log)) return `errors in the output while restarting:\n${log}`;
+    return /^Starting .*tools\/manifest-lint lsp \(setting\)/m.test(log) || log;
   });
   await shot('trusted', page.locator('.monaco-workbench'));
 } catch (err) {

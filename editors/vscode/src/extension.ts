@@ -122,6 +122,8 @@ class ServerController {
   /** Set while we stop the server ourselves, so that its exit is not reported as a crash. */
   private stopping = false;
   private readonly crashes = new RestartBudget();
+  private restartChain: Promise<void> = Promise.resolve();
+  private restartPending = false;
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -164,14 +166,35 @@ class ServerController {
     return this.starting;
   }
 
-  async restart(): Promise<void> {
-    if (this.starting) {
-      await this.starting;
+  /**
+   * Restarts one at a time: trusting a workspace both grants trust and changes the effective
+   * manifestLint.path, and two overlapping restarts would write to a server being stopped. A
+   * restart asked for while another waits to begin is the same restart.
+   */
+  restart(): Promise<void> {
+    if (this.restartPending) {
+      return this.restartChain;
     }
-    await this.stop();
-    this.failed = false;
-    this.notFound = false;
-    await this.ensureStarted();
+    this.restartPending = true;
+    this.restartChain = this.restartChain.then(async () => {
+      this.restartPending = false;
+      await this.restartNow();
+    });
+    return this.restartChain;
+  }
+
+  private async restartNow(): Promise<void> {
+    try {
+      if (this.starting) {
+        await this.starting;
+      }
+      await this.stop();
+      this.failed = false;
+      this.notFound = false;
+      await this.ensureStarted();
+    } catch (err) {
+      this.output.appendLine(`Restarting the server: ${String(err)}`);
+    }
   }
 
   async stop(): Promise<void> {
