@@ -279,7 +279,8 @@ class ServerController {
 
     const settings = this.currentSettings();
     this.output.appendLine(
-      `Starting ${found.command} lsp (${found.source}); manifest-lint ${version.version}; ${describeSettings(settings, trusted)}`,
+      `Starting ${found.command} lsp (${found.source}); manifest-lint ${version.version}; ${describeSettings(settings, trusted)}` +
+        (vscode.env.remoteName ? `; remote window (${vscode.env.remoteName})` : ''),
     );
 
     // We spawn the process and hand the client its streams: the client then neither logs an
