@@ -339,6 +339,8 @@ try {
     if (fs.existsSync(marker)) return `the workspace binary ran: ${fs.readFileSync(marker, 'utf8')}`;
     return logOf('Manifest Lint').includes('(bundled)') || 'the bundled server was not the one started';
   });
+  await check('code-server is handled as a remote window (the setting lives in the Remote settings there)', () =>
+    /^Starting .*; remote window \(/m.test(logOf('Manifest Lint')) || logOf('Manifest Lint'));
 
   await check('a quick fix applies (and its title has no backticks)', async () => {
     const glob = expected.find((d) => d.rule === 'glob-scope');
