@@ -4,6 +4,7 @@
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
+import { PassThrough } from 'stream';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -16,6 +17,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
+  StreamInfo,
 } from 'vscode-languageclient/node';
 
 import { MANIFEST_GLOB, isManifestPath } from './manifestPath';
@@ -123,6 +125,8 @@ class ServerController {
   private stopping = false;
   private readonly crashes = new RestartBudget();
   private restartChain: Promise<void> = Promise.resolve();
+  /** Clients that reached Running: only their server's exit is a crash worth a restart. */
+  private readonly everRan = new WeakSet<LanguageClient>();
   private restartPending = false;
   private starting: Promise<void> | undefined;
 
@@ -318,12 +322,21 @@ class ServerController {
       },
     };
 
-    const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    const client = new QuietLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) {
+        this.everRan.add(client);
+      }
+    });
     const started = client.start();
     this.client = client;
     this.clientStarted = started;
     try {
       await started;
+      if (client.state !== State.Running && this.client === client) {
+        // The client gives up on a server that dies during initialize without failing start().
+        throw new Error('the server exited while starting');
+      }
     } catch (err) {
       if (this.client !== client) {
         return; // stopped (restart, deactivate) while starting: not a failure
@@ -331,15 +344,26 @@ class ServerController {
       this.failed = true;
       this.output.appendLine(`The server failed to start: ${String(err)}`);
       void this.showStartFailed(found.command, String(err));
-      void this.stop();
+      // The client gave up by itself (it cannot be stopped while "starting"): end the process.
+      this.client = undefined;
+      this.clientStarted = undefined;
+      if (this.process) {
+        await endProcess(this.process);
+      }
     }
   }
 
-  /** Starts `<command> lsp`; its stderr goes to the output channel, its exit is ours to judge. */
-  private spawnServer(command: string): Promise<cp.ChildProcess> {
+  /**
+   * Starts `<command> lsp`; its stderr goes to the output channel, its exit is ours to judge. The
+   * client writes through a pass-through that outlives the process: a server that dies does not
+   * turn the client's pending writes into "write after end" rejections nobody handles.
+   */
+  private spawnServer(command: string): Promise<StreamInfo> {
     return new Promise((resolve, reject) => {
       const child = cp.spawn(command, ['lsp'], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
       child.once('error', reject);
+      // A server that dies makes writes to it fail (EPIPE): its exit is reported, not this.
+      child.stdin?.on('error', () => undefined);
       child.once('spawn', () => {
         this.process = child;
         child.stderr?.on('data', (data: Buffer) => this.output.append(data.toString('utf8')));
@@ -351,7 +375,13 @@ class ServerController {
             this.process = undefined;
           }
         });
-        resolve(child);
+        const input = new PassThrough();
+        input.pipe(child.stdin!);
+        child.once('exit', () => {
+          input.unpipe();
+          input.resume(); // from now on, writes go nowhere
+        });
+        resolve({ reader: child.stdout!, writer: input });
       });
     });
   }
@@ -363,6 +393,10 @@ class ServerController {
         (count ?? 0) <= 3 ? { action: ErrorAction.Continue, handled: true } : { action: ErrorAction.Shutdown, handled: true },
       closed: () => {
         if (this.stopping) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        if (!this.client || !this.everRan.has(this.client)) {
+          // It never got going: start() fails and says so once (showStartFailed); no retries.
           return { action: CloseAction.DoNotRestart, handled: true };
         }
         if (this.crashes.allow(Date.now())) {
@@ -457,6 +491,16 @@ class ServerController {
       }
     }
     await vscode.env.openExternal(vscode.Uri.parse(INSTALL_URL));
+  }
+}
+
+/**
+ * The language client, minus its own error pop-ups: it logs to the output channel as before, and
+ * the extension shows the one notification that says what to do (showStartFailed, showCrashed).
+ */
+class QuietLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, _showNotification?: boolean | 'force'): void {
+    super.error(message, data, false);
   }
 }
 

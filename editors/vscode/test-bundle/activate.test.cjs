@@ -281,3 +281,37 @@ test('restart: a clean stop logs no "exited with code 0"; a manifest created lat
   assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
   await r.ext.deactivate();
 });
+
+test('a binary that answers --version but exits at once as a server: one notification, no restarts', { skip: process.platform === 'win32', timeout: 60000 }, async (t) => {
+  const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ml-bin-'));
+  const starts = path.join(binDir, 'starts.txt');
+  const broken = path.join(binDir, 'manifest-lint');
+  fs.writeFileSync(broken, `#!/bin/sh\nif [ "$1" = --version ]; then echo "manifest-lint 9.9.9"; exit 0; fi\necho "$1" >> '${starts}'\necho "cannot start" >&2\nexit 3\n`, { mode: 0o755 });
+  // vscode-languageclient itself ends a failed initialize with `void this.stop()`, which rejects
+  // ("can't be stopped" / "connection got disposed"); VS Code only logs such rejections. Those two
+  // are let through here, any other still fails the test.
+  const original = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  const ignored = [];
+  process.on('unhandledRejection', (reason, promise) => {
+    if (/can't be stopped|connection got disposed/.test(String(reason && reason.message))) {
+      ignored.push(String(reason.message));
+      return;
+    }
+    for (const l of original) l(reason, promise);
+  });
+  t.after(() => {
+    process.removeAllListeners('unhandledRejection');
+    for (const l of original) process.on('unhandledRejection', l);
+  });
+  const r = await activate({ PATH: binDir }, { trusted: true, workspaceFolder: '/w', config: { values: {}, inspect: { path: { defaultValue: '' } } } });
+  await waitFor(() => r.errors.length > 0, 'the error notification').catch((e) => {
+    throw new Error(`${e.message}; output: ${r.log.join(' | ')}`);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // restarts, had there been any
+  assert.equal(r.errors.length, 1, JSON.stringify(r.errors));
+  assert.match(r.errors[0].message, /did not start as a language server/);
+  assert.deepEqual(r.errors[0].items, ['Set path', 'How to install', 'Show output']);
+  assert.equal(fs.readFileSync(starts, 'utf8').trim().split('\n').length, 1, 'started once');
+  await r.ext.deactivate();
+});
