@@ -6,6 +6,12 @@
 
 const fs = require('node:fs');
 
+// The VS Code extension checks `--version` before it starts a server.
+if (process.argv[2] === '--version') {
+  process.stdout.write('manifest-lint 0.0.0-fake\n');
+  process.exit(0);
+}
+
 const logFile = process.env.FAKE_SERVER_LOG;
 const record = (entry) => {
   if (logFile) fs.appendFileSync(logFile, JSON.stringify(entry) + '\n');

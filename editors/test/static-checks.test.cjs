@@ -60,7 +60,10 @@ test('VS Code: every setting of the contract, with its default', () => {
 
 test('VS Code: activation, document selector glob, trust, command', () => {
   const pkg = json('vscode/package.json');
-  assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/Packages/manifest.json', 'onLanguage:json', 'onLanguage:jsonc']);
+  // onStartupFinished: so that a manifest created later (a watcher) starts the server too.
+  assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/Packages/manifest.json', 'onLanguage:json', 'onLanguage:jsonc', 'onStartupFinished']);
+  // Runs where the files are: on the remote machine in a remote window.
+  assert.deepEqual(pkg.extensionKind, ['workspace']);
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['manifestLint.path', 'manifestLint.online']);
   assert.ok(pkg.contributes.commands.some((c) => c.command === 'manifestLint.restartServer' && c.title === 'Restart server' && c.category === 'Manifest Lint'));

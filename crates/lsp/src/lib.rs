@@ -648,7 +648,9 @@ impl LanguageServer for Backend {
             registrations.push(Registration {
                 id: "manifest-lint-configuration".to_string(),
                 method: "workspace/didChangeConfiguration".to_string(),
-                register_options: None,
+                // Only our section: without one VS Code notifies every setting change
+                // (`editor.fontSize` too) and the server would ask for its configuration again.
+                register_options: Some(serde_json::json!({ "section": settings::SECTION })),
             });
         }
         if flags.register_watched_files {

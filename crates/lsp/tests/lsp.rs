@@ -895,6 +895,16 @@ async fn registrations_and_inlay_hint_refresh_when_the_client_allows_them() {
         "{:?}",
         client.server_requests
     );
+    // Configuration changes: only for our section, not every setting of the editor.
+    let configuration = client
+        .registrations
+        .iter()
+        .find(|r| r["method"] == "workspace/didChangeConfiguration")
+        .unwrap_or_else(|| panic!("{:?}", client.registrations));
+    assert_eq!(
+        configuration["registerOptions"],
+        json!({"section": "manifestLint"})
+    );
     client.configuration = json!({"online": false, "inlayHints": false});
     client
         .notify(

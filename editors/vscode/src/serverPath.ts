@@ -172,6 +172,7 @@ export function findServer(input: FindServerInput): FindServerResult {
   const pathVar = getEnv(input.env, 'PATH', input.platform) ?? '';
   const delimiter = input.platform === 'win32' ? ';' : ':';
   const names = executableNames(input.platform, input.env);
+  const seen = new Set<string>();
   for (let dir of pathVar.split(delimiter)) {
     dir = dir.trim();
     if (input.platform === 'win32') {
@@ -181,6 +182,12 @@ export function findServer(input: FindServerInput): FindServerResult {
     if (dir === '' || !p.isAbsolute(dir)) {
       continue;
     }
+    // A folder listed twice (common: shell profiles that prepend on every start) is looked at once.
+    const key = input.platform === 'win32' ? p.resolve(dir).toLowerCase() : p.resolve(dir);
+    if (seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
     for (const name of names) {
       const candidate = p.join(dir, name);
       if (check(candidate)) {

@@ -113,3 +113,11 @@ test('untrusted workspace: only the user (global) value of manifestLint.path cou
   assert.equal(effectivePathSetting({ globalValue: 42 }, true), undefined);
   assert.equal(effectivePathSetting(undefined, true), undefined);
 });
+
+test('a PATH folder listed twice is looked at once', () => {
+  const r = findServer(input([], { env: { PATH: '/usr/bin:/usr/local/bin:/usr/bin:/usr/bin/:/usr/local/bin' } }));
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.deepEqual(r.tried, ['/ext/server/manifest-lint', '/usr/bin/manifest-lint', '/usr/local/bin/manifest-lint']);
+  }
+});

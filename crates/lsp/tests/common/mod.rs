@@ -46,6 +46,8 @@ pub struct TestClient {
     pub configuration: Value,
     /// Methods of the requests the server sent to the client.
     pub server_requests: Vec<String>,
+    /// The `registrations` of every `client/registerCapability` request.
+    pub registrations: Vec<Value>,
 }
 
 /// Reads framed messages from `reader` and forwards them, until the stream ends.
@@ -96,6 +98,7 @@ impl TestClient {
             next_id: 1,
             configuration: Value::Null,
             server_requests: Vec::new(),
+            registrations: Vec::new(),
         }
     }
 
@@ -199,6 +202,11 @@ impl TestClient {
             }
             _ => Value::Null,
         };
+        if method == "client/registerCapability" {
+            let list = request["params"]["registrations"].as_array();
+            self.registrations
+                .extend(list.into_iter().flatten().cloned());
+        }
         self.server_requests.push(method);
         let id = request["id"].clone();
         self.send(json!({"jsonrpc": "2.0", "id": id, "result": result}))
