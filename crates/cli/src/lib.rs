@@ -14,6 +14,7 @@ mod online;
 mod render;
 mod resolve;
 mod rules;
+mod snippet;
 
 /// Exit statuses.
 pub const EXIT_OK: u8 = 0;

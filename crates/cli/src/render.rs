@@ -5,7 +5,6 @@ use std::io::Write;
 use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
 };
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 use std::path::PathBuf;
@@ -15,6 +14,8 @@ use manifest_lint_core::{
     mask_secrets,
 };
 use serde_json::{Value, json};
+
+use crate::snippet::{Excerpt, escape};
 
 /// One linted file.
 pub(crate) struct FileReport {
@@ -99,14 +100,19 @@ pub(crate) fn human(
 
 fn human_to<W: WriteColor>(out: &mut W, reports: &[FileReport]) -> std::io::Result<()> {
     let config = Config::default();
-    let mut files = SimpleFiles::new();
     for report in reports {
         // Credentials inside URLs are masked in every snippet.
-        let source = mask_secrets(&report.text, &report.analysis.secrets).into_owned();
-        let id = files.add(report.path.clone(), source);
+        let source = mask_secrets(&report.text, &report.analysis.secrets);
+        let index = LineIndex::new(&source);
+        let name = escape(&report.path, false);
         for diagnostic in &report.analysis.diagnostics {
-            let cs = to_codespan(id, diagnostic);
-            term::emit_to_write_style(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+            let spans: Vec<Span> = std::iter::once(diagnostic.span)
+                .chain(diagnostic.labels.iter().map(|l| l.span))
+                .collect();
+            let excerpt = Excerpt::new(&name, &source, &index, &spans);
+            let cs = to_codespan(&excerpt, diagnostic);
+            term::emit_to_write_style(out, &config, &excerpt, &cs)
+                .map_err(std::io::Error::other)?;
         }
     }
     let c = Counts::of(reports);
@@ -129,29 +135,29 @@ fn human_to<W: WriteColor>(out: &mut W, reports: &[FileReport]) -> std::io::Resu
     Ok(())
 }
 
-fn to_codespan(file: usize, d: &Diagnostic) -> CsDiagnostic<usize> {
+/// The diagnostic for codespan, its words escaped (they may quote the input) and its labels
+/// placed in the excerpt.
+fn to_codespan(excerpt: &Excerpt<'_>, d: &Diagnostic) -> CsDiagnostic<()> {
     let severity = match d.severity {
         Severity::Error => CsSeverity::Error,
         Severity::Warning => CsSeverity::Warning,
         Severity::Info => CsSeverity::Note,
         Severity::Hint => CsSeverity::Help,
     };
-    let mut labels = vec![CsLabel::primary(file, d.span.range())];
-    labels.extend(
-        d.labels
-            .iter()
-            .map(|l| CsLabel::secondary(file, l.span.range()).with_message(&l.message)),
-    );
-    let mut notes: Vec<String> = d.notes.clone();
+    let mut labels = vec![CsLabel::primary((), excerpt.range(d.span))];
+    labels.extend(d.labels.iter().map(|l| {
+        CsLabel::secondary((), excerpt.range(l.span)).with_message(escape(&l.message, false))
+    }));
+    let mut notes: Vec<String> = d.notes.iter().map(|n| escape(n, true)).collect();
     if let Some(fix) = &d.fix {
         let how = match fix.applicability {
             Applicability::Safe => "fix",
             Applicability::Unsafe => "suggestion",
         };
-        notes.push(format!("{how}: {}", fix.title));
+        notes.push(format!("{how}: {}", escape(&fix.title, false)));
     }
     CsDiagnostic::new(severity)
-        .with_message(&d.message)
+        .with_message(escape(&d.message, false))
         .with_code(d.rule.id)
         .with_labels(labels)
         .with_notes(notes)
