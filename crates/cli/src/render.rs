@@ -111,8 +111,11 @@ fn human_to<W: WriteColor>(out: &mut W, reports: &[FileReport]) -> std::io::Resu
                 .collect();
             let excerpt = Excerpt::new(&name, &source, &index, &spans);
             let cs = to_codespan(&excerpt, diagnostic);
-            term::emit_to_write_style(out, &config, &excerpt, &cs)
-                .map_err(std::io::Error::other)?;
+            term::emit_to_write_style(out, &config, &excerpt, &cs).map_err(|e| match e {
+                // Kept as it is, so that a closed pipe is still recognised as one.
+                codespan_reporting::files::Error::Io(e) => e,
+                other => std::io::Error::other(other),
+            })?;
         }
     }
     let c = Counts::of(reports);

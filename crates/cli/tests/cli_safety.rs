@@ -74,3 +74,136 @@ fn git_url_credentials_reach_no_output() {
         assert!(!fixed.contains(token), "{fixed}");
     }
 }
+
+/// The bytes of `out` that a terminal would act on: C0 controls but line breaks and tabs, DEL,
+/// and C1 controls (as UTF-8).
+fn control_bytes(out: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(out);
+    text.char_indices()
+        .filter(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t'))
+        .map(|(i, c)| format!("U+{:04X} at {i}", c as u32))
+        .collect()
+}
+
+#[test]
+fn control_characters_of_the_input_never_reach_the_terminal() {
+    // Raw in a key (not strict JSON but parsed), and escaped in another (the message quotes the
+    // decoded key), a BEL in a registry name, and C1 controls.
+    let manifest = "{\n  \"dependencies\": {\n    \"com.example.\u{1b}[2J\u{1b}]0;pwned\u{7}\": \"1.0.0\",\n    \"com.example.\\u001b[2Jx\": \"1.0.0\"\n  },\n  \"scopedRegistries\": [{\"name\": \"Bell\\u0007\u{9b}31m\", \"url\": \"http://npm.example.com\", \"scopes\": [\"com.example\", \"com.example\"]}],\n  \"\u{85}x\": 1\n}\n";
+    let (dir, path) = project(manifest);
+    let p = path.to_str().unwrap();
+    let o = run(&["check", "--color", "never", p], dir.path());
+    let out = stdout(&o);
+    assert!(out.contains("error["), "{out}");
+    assert!(out.contains("\\u{1b}[2J"), "escapes are visible:\n{out}");
+    assert_eq!(control_bytes(&o.stdout), Vec::<String>::new(), "{out}");
+    assert_eq!(control_bytes(&o.stderr), Vec::<String>::new());
+    let o = run(
+        &["resolve", "--manifest", p, "com.example.\u{1b}[2Jx"],
+        dir.path(),
+    );
+    assert!(stdout(&o).contains("Bell"), "{}", stdout(&o));
+    assert_eq!(
+        control_bytes(&o.stdout),
+        Vec::<String>::new(),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_binary_file_shows_no_raw_bytes() {
+    let mut bytes: Vec<u8> = (0u8..=255).collect();
+    bytes.extend_from_slice(b"{\"a\": \x00\x1b[2J\x07\xff\xfe}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let path = common::write_manifest(dir.path(), &bytes);
+    let o = run(&["check", path.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(std::str::from_utf8(&o.stdout).is_ok(), "output is text");
+    assert_eq!(
+        control_bytes(&o.stdout),
+        Vec::<String>::new(),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn output_is_bounded_by_the_input_on_a_one_line_manifest() {
+    // 400 duplicate scopes on one line of 8 KB: 399 diagnostics. Each used to repeat the whole
+    // line (3.2 MB of output).
+    let scopes = vec!["\"com.example\""; 400].join(", ");
+    let manifest = format!(
+        "{{\"scopedRegistries\": [{{\"name\": \"E\", \"url\": \"https://npm.example.com\", \"scopes\": [{scopes}]}}]}}"
+    );
+    assert!(manifest.len() > 6000);
+    let (dir, path) = project(&manifest);
+    let o = run(
+        &["check", "--color", "never", path.to_str().unwrap()],
+        dir.path(),
+    );
+    let out = stdout(&o);
+    assert!(out.contains("warning[duplicate-scope]"), "{out}");
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 200, "a line of {longest} characters");
+    assert!(
+        out.len() < 400 * 1000,
+        "{} bytes of output for {} bytes of input",
+        out.len(),
+        manifest.len()
+    );
+    // The caret stays under the text it marks, and the header gives the original column.
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines.iter().position(|l| l.contains("┌─")).unwrap();
+    let column: usize = lines[header].rsplit(':').next().unwrap().parse().unwrap();
+    let second = manifest.match_indices("\"com.example\"").nth(1).unwrap().0;
+    assert_eq!(column, second + 1, "{}", lines[header]);
+    let source = lines[header + 2];
+    let carets = lines[header + 3];
+    let at = carets.find('^').unwrap();
+    let width = carets[at..].chars().take_while(|&c| c == '^').count();
+    let marked: String = source[at..].chars().take(width).collect();
+    assert!(source.contains("..."), "{source}");
+    assert_eq!(marked, "\"com.example\"", "\n{source}\n{carets}");
+}
+
+/// Runs the binary with its stdout closed before it writes anything.
+fn with_closed_stdout(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    let mut child = common::bin()
+        .args(args)
+        .current_dir(cwd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let scopes = vec!["\"com.example\""; 2000].join(",\n");
+    let manifest = format!(
+        "{{\"scopedRegistries\": [{{\"name\": \"E\", \"url\": \"https://npm.example.com\", \"scopes\": [{scopes}]}}], \"dependencies\": {{\"com.example.a\": \"1.0.0\"}}}}"
+    );
+    let (dir, path) = project(&manifest);
+    let p = path.to_str().unwrap();
+    for args in [
+        vec!["explain", "glob-scope"],
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["resolve", "--manifest", p, "com.example.a"],
+        vec!["check", p],
+        vec!["check", "--format", "json", p],
+        vec!["check", "--format", "sarif", p],
+        vec!["check", "--diff", p],
+    ] {
+        let o = with_closed_stdout(&args, dir.path());
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
