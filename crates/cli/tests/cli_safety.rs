@@ -207,3 +207,127 @@ fn a_closed_pipe_ends_quietly() {
         assert_ne!(o.status.code(), Some(101), "{args:?}: {err}");
     }
 }
+
+/// The `.tmp` files in a folder.
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect()
+}
+
+const DUPLICATE_SCOPE: &str = r#"{"scopedRegistries": [{"name": "E", "url": "https://npm.example.com", "scopes": ["com.example", "com.example"]}]}"#;
+
+#[test]
+fn fix_never_writes_text_that_is_not_strict_json() {
+    // The duplicate-key fix deletes up to the second member, the missing-comma fix inserts
+    // there: together they wrote `{,"a": "1"}` and called it fixed.
+    let (dir, path) =
+        project(r#"{"dependencies": {"com.example.a": "1.0.0""com.example.a": "1.0.0"}}"#);
+    let o = run(&["check", "--fix", path.to_str().unwrap()], dir.path());
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&fixed).is_ok(),
+        "{fixed}\n{}",
+        stderr(&o)
+    );
+    assert_eq!(fixed, r#"{"dependencies": {"com.example.a": "1.0.0"}}"#);
+
+    // A comment has only an unsafe fix: the safe ones would leave it, so nothing is written.
+    let text = "{\n  // keep\n  \"scopedRegistries\": [{\"name\": \"E\", \"url\": \"https://npm.example.com\", \"scopes\": [\"com.example\", \"com.example\"]}]\n}\n";
+    std::fs::write(&path, text).unwrap();
+    let o = run(&["check", "--fix", path.to_str().unwrap()], dir.path());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert!(stderr(&o).contains("not applying 1 fix"), "{}", stderr(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_leaves_read_only_files_and_hard_links_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, path) = project(DUPLICATE_SCOPE);
+    let p = path.to_str().unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let o = run(&["check", "--fix", p], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Perforce"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), DUPLICATE_SCOPE);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = dir.path().join("manifest-link.json");
+    std::fs::hard_link(&path, &link).unwrap();
+    let o = run(&["check", "--fix", p], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("hard links"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), DUPLICATE_SCOPE);
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), DUPLICATE_SCOPE);
+    assert_eq!(temp_files(path.parent().unwrap()), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_owner_group_and_extended_attributes() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, path) = project(DUPLICATE_SCOPE);
+    // Files we create are ours: uid 0 means root, who may give them away.
+    let root = std::fs::metadata(&path).unwrap().uid() == 0;
+    if root {
+        std::os::unix::fs::chown(&path, Some(4321), Some(4322)).unwrap();
+    } else {
+        println!("SKIP owner and group: not running as root, cannot give the file another owner");
+    }
+    let xattr = rustix::fs::setxattr(
+        &path,
+        "user.manifest-lint-test",
+        b"kept",
+        rustix::fs::XattrFlags::empty(),
+    );
+    if let Err(e) = &xattr {
+        println!("SKIP extended attributes: this file system refuses them ({e})");
+    }
+    let o = run(&["check", "--fix", path.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(fixed, DUPLICATE_SCOPE, "the fix was applied");
+    let meta = std::fs::metadata(&path).unwrap();
+    if root {
+        assert_eq!((meta.uid(), meta.gid()), (4321, 4322));
+    }
+    if xattr.is_ok() {
+        let mut value = [0u8; 16];
+        let n = rustix::fs::getxattr(&path, "user.manifest-lint-test", &mut value[..]).unwrap();
+        assert_eq!(&value[..n], b"kept");
+    }
+}
+
+#[test]
+fn fix_removes_temporary_files_a_crashed_run_left() {
+    let (dir, path) = project(DUPLICATE_SCOPE);
+    let packages = path.parent().unwrap();
+    let stale = packages.join(".manifest-lint-crashed.tmp");
+    let fresh = packages.join(".manifest-lint-running.tmp");
+    let other = packages.join("notes.tmp");
+    for f in [&stale, &fresh, &other] {
+        std::fs::write(f, "half").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in [&stale, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    let o = run(&["check", "--fix", path.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut left = temp_files(packages);
+    left.sort();
+    // A stale file of ours goes; one of a run going on beside and the user's own stay.
+    assert_eq!(left, [".manifest-lint-running.tmp", "notes.tmp"]);
+}
