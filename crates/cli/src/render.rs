@@ -241,19 +241,23 @@ struct JsonDiagnostic<'a> {
 
 impl<'a> JsonDiagnostic<'a> {
     fn new(report: &'a FileReport, at: &Positions<'_>, d: &'a Diagnostic) -> Self {
-        let fix = d.fix.as_ref().filter(|f| !leaks(report, f)).map(|f| JsonFix {
-            applicability: f.applicability,
-            edits: f
-                .edits
-                .iter()
-                .map(|e| JsonEdit {
-                    end: at.position(e.span.end),
-                    replacement: &e.replacement,
-                    start: at.position(e.span.start),
-                })
-                .collect(),
-            title: &f.title,
-        });
+        let fix = d
+            .fix
+            .as_ref()
+            .filter(|f| !leaks(report, f))
+            .map(|f| JsonFix {
+                applicability: f.applicability,
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        end: at.position(e.span.end),
+                        replacement: &e.replacement,
+                        start: at.position(e.span.start),
+                    })
+                    .collect(),
+                title: &f.title,
+            });
         JsonDiagnostic {
             end: at.position(d.span.end),
             fix,

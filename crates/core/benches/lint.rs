@@ -86,7 +86,13 @@ fn fixing(c: &mut Criterion) {
         );
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("duplicate-scopes", n), &text, |b, text| {
-            b.iter(|| fix_all(black_box(text), &LintOptions::default(), &FixOptions::default()))
+            b.iter(|| {
+                fix_all(
+                    black_box(text),
+                    &LintOptions::default(),
+                    &FixOptions::default(),
+                )
+            })
         });
     }
     group.finish();
