@@ -769,7 +769,8 @@ pub(crate) fn github(
                 out,
                 "::{level} {}::{}",
                 properties.join(","),
-                escape_data(&message_with_notes(d))
+                // CI logs render escape sequences: the input's control characters stay visible.
+                escape_data(&escape(&message_with_notes(d), true))
             )?;
         }
     }

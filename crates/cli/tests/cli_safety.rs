@@ -98,6 +98,14 @@ fn control_characters_of_the_input_never_reach_the_terminal() {
     assert!(out.contains("\\u{1b}[2J"), "escapes are visible:\n{out}");
     assert_eq!(control_bytes(&o.stdout), Vec::<String>::new(), "{out}");
     assert_eq!(control_bytes(&o.stderr), Vec::<String>::new());
+    let o = run(&["check", "--format", "github", p], dir.path());
+    assert!(stdout(&o).contains("::error"), "{}", stdout(&o));
+    assert_eq!(
+        control_bytes(&o.stdout),
+        Vec::<String>::new(),
+        "{}",
+        stdout(&o)
+    );
     let o = run(
         &["resolve", "--manifest", p, "com.example.\u{1b}[2Jx"],
         dir.path(),

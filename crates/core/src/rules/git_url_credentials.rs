@@ -37,6 +37,26 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(secret) = dependency_secret(ctx.text, dep) else {
             continue;
         };
+        let Some(version) = &dep.version else {
+            continue;
+        };
+        let whole = secret.start == version.span.start + 1 && secret.end + 1 == version.span.end;
+        let d = Diagnostic::new(
+            &GIT_URL_CREDENTIALS,
+            secret,
+            format!(
+                "The Git URL of `{}` contains credentials, which are now in the repository",
+                dep.name.value
+            ),
+        )
+        .with_note(
+            "remove them, revoke them, and let Git authenticate with a credential helper or an SSH key",
+        );
+        if whole {
+            // Spelled with escapes: no edit can be placed inside it safely.
+            out.push(d);
+            continue;
+        }
         // Over SSH the user name stays (`ssh://git@host`): only `:password` goes. Elsewhere the
         // user-info and its `@` go.
         let info = &ctx.text[secret.range()];
@@ -45,34 +65,26 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Some(colon) if ssh => Edit::delete(Span::new(secret.start + colon, secret.end)),
             _ => Edit::delete(Span::new(secret.start, secret.end + 1)),
         };
-        out.push(
-            Diagnostic::new(
-                &GIT_URL_CREDENTIALS,
-                secret,
-                format!(
-                    "The Git URL of `{}` contains credentials, which are now in the repository",
-                    dep.name.value
-                ),
-            )
-            .with_note(
-                "remove them, revoke them, and let Git authenticate with a credential helper or an SSH key",
-            )
-            .with_fix(Fix::unsafe_(
-                "Remove the credentials from the URL",
-                vec![edit],
-            )),
-        );
+        out.push(d.with_fix(Fix::unsafe_(
+            "Remove the credentials from the URL",
+            vec![edit],
+        )));
     }
 }
 
-/// The span of the credentials inside a dependency's URL value, on the raw text.
+/// The span of the credentials inside a dependency's URL value, on the raw text. When the JSON
+/// string spells the URL with escapes (`\u0040` for `@`), so that only its decoded value shows
+/// credentials, the span is the whole string's content.
 pub(crate) fn dependency_secret(text: &str, dep: &crate::model::Dependency) -> Option<Span> {
     let version = dep.version.as_ref()?;
     let inner = Span::new(version.span.start + 1, version.span.end.saturating_sub(1));
     let raw = text.get(inner.range())?;
-    let range = crate::url::dependency_credentials_range(raw)?;
-    (text.as_bytes().get(inner.start + range.end) == Some(&b'@'))
-        .then(|| Span::new(inner.start + range.start, inner.start + range.end))
+    match crate::url::dependency_credentials_range(raw) {
+        Some(range) if text.as_bytes().get(inner.start + range.end) == Some(&b'@') => Some(
+            Span::new(inner.start + range.start, inner.start + range.end),
+        ),
+        _ => crate::url::dependency_credentials_range(&version.value).map(|_| inner),
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +101,14 @@ mod tests {
         assert!(ids.contains(&"invalid-version"), "{ids:?}");
         let shown: Vec<&str> = analysis.secrets.iter().map(|s| &text[s.range()]).collect();
         assert_eq!(shown, ["ci:SECRETecho5"]);
+        // Spelled with an escape, the whole URL is the secret (and masked).
+        let text = r#"{"dependencies": {"com.example.e": "https://ci:SECRET\u0040git.example.com/e.git"}}"#;
+        let analysis = lint(text, &LintOptions::default());
+        let d = &analysis.diagnostics[0];
+        assert_eq!(d.rule.id, "git-url-credentials");
+        assert!(d.fix.is_none());
+        assert_eq!(analysis.secrets, [d.span]);
+        assert!(text[d.span.range()].contains("SECRET"));
         for d in &analysis.diagnostics {
             let words = std::iter::once(&d.message)
                 .chain(&d.notes)
