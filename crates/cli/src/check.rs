@@ -113,7 +113,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 if outcome.withheld > 0 {
                     crate::warn(format!(
                         "not applying {} to {shown}: the result would still not be valid JSON; \
-                         mend the syntax errors reported below first{}",
+                         mend its syntax errors first{}",
                         fixing::fixes(outcome.withheld),
                         if args.unsafe_fixes {
                             ""
@@ -164,6 +164,14 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
 
     let stdout = std::io::stdout();
     if args.diff {
+        // On a terminal the input's control characters are shown escaped; a pipe or a file
+        // gets the diff as it is, so that it still applies as a patch.
+        let terminal = stdout.is_terminal();
+        let diffs = if terminal {
+            crate::snippet::escape_lines(&diffs)
+        } else {
+            std::borrow::Cow::Borrowed(diffs.as_str())
+        };
         let mut out = stdout.lock();
         let written = out.write_all(diffs.as_bytes()).and_then(|()| out.flush());
         if let Err(err) = written {

@@ -52,6 +52,24 @@ pub(crate) fn escape(s: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// Text of whole lines (a diff) for a terminal: unsafe characters escaped, line breaks (`\n`,
+/// `\r\n`) and tabs kept.
+pub(crate) fn escape_lines(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' || (c == '\r' && chars.peek() == Some(&'\n')) {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// One shown piece of an original line: original bytes `orig`, starting at `at` in the source.
 #[derive(Debug, Clone)]
 struct Piece {
@@ -350,6 +368,7 @@ mod tests {
         assert_eq!(escape("one\ntwo\tx", true), "one\ntwo\tx");
         assert_eq!(escape("one\ntwo", false), "one\\u{a}two");
         assert_eq!(escape("\u{202e}evil", false), "\\u{202e}evil");
+        assert_eq!(escape_lines("a\r\nb\u{1b}\rc\n"), "a\r\nb\\u{1b}\\u{d}c\n");
     }
 
     #[test]

@@ -339,3 +339,38 @@ fn fix_removes_temporary_files_a_crashed_run_left() {
     // A stale file of ours goes; one of a run going on beside and the user's own stay.
     assert_eq!(left, [".manifest-lint-running.tmp", "notes.tmp"]);
 }
+
+#[test]
+fn a_diff_on_a_terminal_escapes_control_characters_and_a_piped_one_stays_a_patch() {
+    // In a comment (whose removal is an unsafe fix): the diff shows the removed line.
+    let manifest = "{\n  // \u{1b}]0;pwned\u{7}\n  \"scopedRegistries\": [{\"name\": \"E\", \"url\": \"https://npm.example.com\", \"scopes\": [\"com.example\", \"com.example\"]}]\n}\n";
+    let (dir, path) = project(manifest);
+    let p = path.to_str().unwrap();
+    let piped = run(&["check", "--diff", "--unsafe-fixes", p], dir.path());
+    assert!(
+        stdout(&piped).contains("\u{1b}]0;pwned"),
+        "a piped diff is the patch"
+    );
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("SKIP the terminal half: util-linux `script` (for a pseudo-terminal) is missing");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_manifest-lint");
+    let o = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{bin}' check --diff --unsafe-fixes '{p}'"),
+            "/dev/null",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("-  \"scopedRegistries\""), "{out}");
+    assert!(out.contains("\\u{1b}]0;pwned\\u{7}"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+}
