@@ -113,7 +113,28 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         let shown = path.display().to_string();
         let (text, analysis) = match std::str::from_utf8(&bytes) {
             Ok(text) if fixing => {
+                if args.fix && !args.diff {
+                    // Temporary files a crashed run left beside the manifest go.
+                    if let Some(dir) = std::fs::canonicalize(&path)
+                        .ok()
+                        .and_then(|p| p.parent().map(Path::to_path_buf))
+                    {
+                        fixing::remove_stale_temp_files(&dir);
+                    }
+                }
                 let outcome = fix_all(text, &options, &fix_options);
+                if outcome.withheld > 0 {
+                    crate::warn(format!(
+                        "not applying {} to {shown}: the result would still not be valid JSON; \
+                         mend its syntax errors first{}",
+                        fixing::fixes(outcome.withheld),
+                        if args.unsafe_fixes {
+                            ""
+                        } else {
+                            " (some have a fix under --unsafe-fixes)"
+                        }
+                    ));
+                }
                 if outcome.changed() {
                     let counts = fixing::by_rule(&outcome.applied);
                     let n = fixing::fixes(outcome.total());
@@ -126,7 +147,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                         ));
                         fix_lines.push(format!("Would apply {n} to {shown} ({counts})."));
                     } else {
-                        match fixing::write_atomically(&path, &outcome.text) {
+                        match fixing::write_atomically(&path, &bytes, &outcome.text) {
                             Ok(()) => fix_lines.push(format!("Applied {n} to {shown} ({counts}).")),
                             Err(message) => {
                                 crate::error(message);
@@ -161,6 +182,14 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
 
     let stdout = std::io::stdout();
     if args.diff {
+        // On a terminal the input's control characters are shown escaped; a pipe or a file
+        // gets the diff as it is, so that it still applies as a patch.
+        let terminal = stdout.is_terminal();
+        let diffs = if terminal {
+            crate::snippet::escape_lines(&diffs)
+        } else {
+            std::borrow::Cow::Borrowed(diffs.as_str())
+        };
         let mut out = stdout.lock();
         let written = out.write_all(diffs.as_bytes()).and_then(|()| out.flush());
         if let Err(err) = written {

@@ -14,6 +14,7 @@ mod online;
 mod render;
 mod resolve;
 mod rules;
+mod snippet;
 
 /// Exit statuses.
 pub const EXIT_OK: u8 = 0;
@@ -205,6 +206,19 @@ pub(crate) fn note(message: impl std::fmt::Display) {
 }
 
 /// Prints an error for the user on stderr.
+/// The status of a command once its output is written: a closed pipe (`| head -1`) is the
+/// reader's choice and ends quietly with `status`; any other write error is reported.
+pub(crate) fn finish_output(result: std::io::Result<()>, status: u8) -> u8 {
+    match result {
+        Ok(()) => status,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => status,
+        Err(err) => {
+            error(format!("cannot write the output: {err}"));
+            EXIT_USAGE
+        }
+    }
+}
+
 pub(crate) fn error(message: impl std::fmt::Display) {
     eprintln!("manifest-lint: error: {message}");
 }

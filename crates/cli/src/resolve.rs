@@ -1,6 +1,10 @@
 //! `manifest-lint resolve`.
 
+use std::io::Write;
+
 use manifest_lint_core::{LintOptions, lint_bytes};
+
+use crate::snippet::escape;
 
 use crate::{EXIT_OK, EXIT_USAGE, ListFormat, ResolveArgs, locate};
 
@@ -38,28 +42,34 @@ pub(crate) fn run(args: &ResolveArgs) -> u8 {
         return EXIT_USAGE;
     }
     let explanations: Vec<_> = args.packages.iter().map(|p| analysis.explain(p)).collect();
-    match args.format {
-        ListFormat::Json => match serde_json::to_string_pretty(&explanations) {
-            Ok(s) => println!("{s}"),
-            Err(err) => {
-                crate::error(err);
-                return EXIT_USAGE;
+    let mut out = std::io::stdout().lock();
+    let result = match args.format {
+        ListFormat::Json => serde_json::to_writer_pretty(&mut out, &explanations)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        ListFormat::Human => explanations.iter().try_for_each(|e| {
+            // Names and URLs come from the manifest: no control character reaches the terminal.
+            if e.builtin {
+                writeln!(
+                    out,
+                    "{} -> built-in (from the Unity Editor)",
+                    escape(&e.package, false)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{} -> {} ({})",
+                    escape(&e.package, false),
+                    escape(&e.registry.name, false),
+                    escape(&e.registry.url, false)
+                )?;
             }
-        },
-        ListFormat::Human => {
-            for e in &explanations {
-                if e.builtin {
-                    println!("{} -> built-in (from the Unity Editor)", e.package);
-                } else {
-                    println!("{} -> {} ({})", e.package, e.registry.name, e.registry.url);
-                }
-                for sentence in e.sentences() {
-                    println!("  {sentence}");
-                }
-            }
-        }
-    }
-    EXIT_OK
+            e.sentences()
+                .iter()
+                .try_for_each(|sentence| writeln!(out, "  {}", escape(sentence, false)))
+        }),
+    };
+    crate::finish_output(result.and_then(|()| out.flush()), EXIT_OK)
 }
 
 /// Whether a `resolve` argument is a manifest or project path rather than a package name: it

@@ -37,11 +37,12 @@ pub(crate) fn list(format: ListFormat) -> u8 {
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rules)
-                .map_err(std::io::Error::other)
+                .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         }
     };
-    if result.is_err() { EXIT_USAGE } else { EXIT_OK }
+    let result = result.and_then(|()| out.flush());
+    crate::finish_output(result, EXIT_OK)
 }
 
 pub(crate) fn explain(id: &str) -> u8 {
@@ -57,12 +58,15 @@ pub(crate) fn explain(id: &str) -> u8 {
     } else {
         ""
     };
-    println!(
+    let mut out = std::io::stdout().lock();
+    let result = writeln!(
+        out,
         "# {} ({} by default)\n\n{}.{online}\n\n{}\n",
         r.id,
         r.default_severity,
         r.summary,
         r.documentation()
-    );
-    EXIT_OK
+    )
+    .and_then(|()| out.flush());
+    crate::finish_output(result, EXIT_OK)
 }

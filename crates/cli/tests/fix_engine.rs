@@ -1,7 +1,7 @@
 //! The core's fix engine on every fixture, with safe fixes only and with unsafe ones too:
 //! - every change lies inside an edit of a fix that was applied (checked pass by pass with a
 //!   character diff), so indentation, key order and everything else stay byte for byte;
-//! - strict JSON stays strict JSON;
+//! - strict JSON stays strict JSON, and a changed text is always strict JSON;
 //! - the same fixes on the fixture with CRLF line breaks give the same result with CRLF line
 //!   breaks, and no bare LF appears;
 //! - running the engine on its own output applies nothing;
@@ -44,6 +44,8 @@ fn is_strict(text: &str) -> bool {
 /// final text.
 fn fix_by_hand(name: &str, text: &str, options: &FixOptions) -> String {
     let mut current = text.to_string();
+    // The engine ends on strict JSON or on the input: the last strict text of the passes.
+    let mut last_strict = text.to_string();
     for _ in 0..manifest_lint_core::fix::MAX_PASSES {
         let analysis = lint(&current, &LintOptions::default());
         let fixes: Vec<_> = analysis
@@ -80,8 +82,15 @@ fn fix_by_hand(name: &str, text: &str, options: &FixOptions) -> String {
             );
         }
         current = next;
+        if is_strict(&current) {
+            last_strict = current.clone();
+        }
     }
-    current
+    if is_strict(&current) {
+        current
+    } else {
+        last_strict
+    }
 }
 
 #[test]
@@ -108,6 +117,13 @@ fn fixes_keep_everything_outside_their_edits() {
                 outcome.text != text,
                 "{name}: a change is reported exactly when the text changed"
             );
+            if outcome.changed() {
+                assert!(
+                    is_strict(&outcome.text),
+                    "{name}: the fixed text is not strict JSON:\n{}",
+                    outcome.text
+                );
+            }
             if is_strict(&text) {
                 assert!(
                     is_strict(&outcome.text),

@@ -126,6 +126,11 @@ impl Fix {
 pub fn apply_edits<'a>(text: &str, edits: impl IntoIterator<Item = &'a Edit>) -> Option<String> {
     let mut edits: Vec<&Edit> = edits.into_iter().collect();
     edits.sort_by_key(|e| (e.span.start, e.span.end));
+    apply_ordered_edits(text, &edits)
+}
+
+/// [`apply_edits`] for edits already sorted by position.
+pub(crate) fn apply_ordered_edits(text: &str, edits: &[&Edit]) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for edit in edits {

@@ -9,6 +9,11 @@
 //!   text's line breaks are CRLF;
 //! - a text that is strict JSON stays strict JSON: a pass whose result is not is undone and its
 //!   fixes are tried one at a time;
+//! - the result is strict JSON or nothing is applied: when the passes end on a text that is not
+//!   (a syntax problem no fix mends), the engine goes back to the last strict text it reached,
+//!   else to the input, and counts the fixes it took back in [`FixOutcome::withheld`];
+//! - fixes whose edits touch (an insertion at the edge of a deletion) are not applied in the
+//!   same pass: their order would be a guess;
 //! - the engine stops after [`MAX_PASSES`] passes, when a pass applies nothing, or when it would
 //!   produce a text already seen, so running it on its own output applies nothing.
 
@@ -16,6 +21,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::text::Span;
 use crate::{Analysis, LintOptions, lint};
 
 /// The most lint-and-fix passes one call makes.
@@ -50,6 +56,10 @@ pub struct FixOutcome {
     pub analysis: Analysis,
     /// Passes that applied something.
     pub passes: usize,
+    /// Fixes that were applied and then undone because the text they left is not strict JSON
+    /// (when the input has a syntax problem no fix mends): 0 when the result is strict JSON or
+    /// nothing applied. A caller that writes files writes only strict JSON.
+    pub withheld: usize,
 }
 
 impl FixOutcome {
@@ -79,6 +89,8 @@ pub fn fix_all(text: &str, lint_options: &LintOptions<'_>, options: &FixOptions)
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut seen: HashSet<String> = HashSet::from([current.clone()]);
     let mut passes = 0;
+    // The last strict JSON text reached, with what had been applied to reach it.
+    let mut last_strict: Option<(String, BTreeMap<&'static str, usize>, usize)> = None;
     for _ in 0..options.max_passes.max(1) {
         let candidates: Vec<(&'static str, &Fix)> = analysis
             .diagnostics
@@ -113,21 +125,40 @@ pub fn fix_all(text: &str, lint_options: &LintOptions<'_>, options: &FixOptions)
         passes += 1;
         current = next;
         analysis = lint(&current, lint_options);
+        if is_strict(&current) {
+            last_strict = Some((current.clone(), applied.clone(), passes));
+        }
+    }
+    let mut withheld = 0;
+    if passes > 0 && !is_strict(&current) {
+        // Never leave a text Unity cannot read: go back to the last strict one of the passes
+        // (none when the input was not strict: then nothing is applied).
+        let (text, kept_applied, kept_passes) =
+            last_strict.unwrap_or_else(|| (text.to_string(), BTreeMap::new(), 0));
+        let total = |a: &BTreeMap<&'static str, usize>| a.values().sum::<usize>();
+        withheld = total(&applied) - total(&kept_applied);
+        analysis = lint(&text, lint_options);
+        current = text;
+        applied = kept_applied;
+        passes = kept_passes;
     }
     FixOutcome {
         text: current,
         applied,
         analysis,
         passes,
+        withheld,
     }
 }
 
-/// Applies `fixes` in order, skipping any fix whose edits overlap an edit already accepted (or
-/// each other, or fall outside the text or inside a character). Returns the new text and the
-/// indices of the fixes applied.
+/// Applies `fixes` in order, skipping any fix whose edits collide with an edit already accepted
+/// (or overlap each other, or fall outside the text or inside a character). Returns the new text
+/// and the indices of the fixes applied. Linear in the number of edits (up to a logarithm): the
+/// accepted edits are kept ordered, and only the neighbours of a new edit are compared with it.
 pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let crlf = uses_crlf(text);
-    let mut accepted_edits: Vec<Edit> = Vec::new();
+    // Accepted edits by (start, end), each with the index of its fix.
+    let mut accepted_edits: BTreeMap<(usize, usize), Vec<(usize, Edit)>> = BTreeMap::new();
     let mut accepted = Vec::new();
     'fixes: for (i, fix) in fixes.iter().enumerate() {
         let mut mine: Vec<&Edit> = Vec::with_capacity(fix.edits.len());
@@ -140,29 +171,57 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
             {
                 continue 'fixes;
             }
-            if accepted_edits
-                .iter()
-                .chain(mine.iter().copied())
-                .any(|other| collide(other, edit))
+            // Edits of one fix were made together: only a real overlap between them is wrong.
+            if mine.iter().any(|other| overlap(other, edit))
+                || collides_with_accepted(&accepted_edits, edit)
             {
                 continue 'fixes;
             }
             mine.push(edit);
         }
-        accepted_edits.extend(mine.into_iter().map(|e| Edit {
-            span: e.span,
-            replacement: adapt_line_endings(&e.replacement, crlf).into_owned(),
-        }));
+        for e in mine {
+            accepted_edits
+                .entry((e.span.start, e.span.end))
+                .or_default()
+                .push((
+                    i,
+                    Edit {
+                        span: e.span,
+                        replacement: adapt_line_endings(&e.replacement, crlf).into_owned(),
+                    },
+                ));
+        }
         accepted.push(i);
     }
-    let fixed = crate::diagnostic::apply_edits(text, &accepted_edits)
+    // In order of position; edits at the same place keep the order of their fix.
+    let edits: Vec<&Edit> = accepted_edits.values().flatten().map(|(_, e)| e).collect();
+    let fixed = crate::diagnostic::apply_ordered_edits(text, &edits)
         .expect("accepted edits neither overlap nor leave the text");
     (fixed, accepted)
 }
 
-/// Two edits collide when their ranges overlap, or when both insert at the same offset (their
-/// order would be a guess), or one inserts strictly inside the other's range.
-fn collide(a: &Edit, b: &Edit) -> bool {
+/// Whether `edit` collides with an accepted edit. Accepted non-empty edits never overlap one
+/// another, so walking back from the last one that starts at or before `edit`'s end, the first
+/// one that ends before `edit` starts ends the search.
+fn collides_with_accepted(
+    accepted: &BTreeMap<(usize, usize), Vec<(usize, Edit)>>,
+    edit: &Edit,
+) -> bool {
+    for (&(start, end), _) in accepted.range(..=(edit.span.end, usize::MAX)).rev() {
+        let other = Span::new(start, end);
+        if collide(other, edit.span) {
+            return true;
+        }
+        if end < edit.span.start {
+            return false;
+        }
+    }
+    false
+}
+
+/// Edits of one fix overlap when their ranges share a byte, or both insert at one offset, or
+/// one inserts strictly inside the other.
+fn overlap(a: &Edit, b: &Edit) -> bool {
     let (a, b) = (a.span, b.span);
     if a.is_empty() && b.is_empty() {
         return a.start == b.start;
@@ -172,6 +231,23 @@ fn collide(a: &Edit, b: &Edit) -> bool {
     }
     if b.is_empty() {
         return a.start < b.start && b.start < a.end;
+    }
+    a.start < b.end && b.start < a.end
+}
+
+/// Edits of two different fixes collide when they overlap, and also when one inserts at an
+/// edge of the other's range: `{"a": "1""a": "1"}` has a fix that deletes the first member up
+/// to the second and one that inserts the missing comma there; both together give `{,"a": "1"}`.
+/// Two deletions that only touch do not collide (removing neighbours of a list).
+fn collide(a: Span, b: Span) -> bool {
+    if a.is_empty() && b.is_empty() {
+        return a.start == b.start;
+    }
+    if a.is_empty() {
+        return b.start <= a.start && a.start <= b.end;
+    }
+    if b.is_empty() {
+        return a.start <= b.start && b.start <= a.end;
     }
     a.start < b.end && b.start < a.end
 }
@@ -206,7 +282,6 @@ fn is_strict(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Span;
 
     fn fix(edits: Vec<Edit>) -> Fix {
         Fix::safe("t", edits)
@@ -220,8 +295,51 @@ mod tests {
         let d = fix(vec![Edit::insert(2, "+")]);
         let e = fix(vec![Edit::insert(2, "-")]);
         let (text, accepted) = apply_fixes("abcdef", &[&a, &b, &c, &d, &e]);
-        assert_eq!(accepted, vec![0, 2, 3]);
-        assert_eq!(text, "+cdEf");
+        // `d` inserts at the end of `a`'s deletion: a collision too.
+        assert_eq!(accepted, vec![0, 2]);
+        assert_eq!(text, "cdEf");
+        let f = fix(vec![Edit::insert(3, "+")]);
+        assert_eq!(apply_fixes("abcdef", &[&a, &f]).1, vec![0, 1]);
+        // Within one fix, edits that touch are fine.
+        let g = fix(vec![Edit::delete(Span::new(0, 2)), Edit::insert(2, "+")]);
+        assert_eq!(apply_fixes("abcdef", &[&g]).0, "+cdef");
+    }
+
+    #[test]
+    fn an_insert_at_the_edge_of_a_deletion_is_not_applied_with_it() {
+        // duplicate-key deletes the first member up to the second; invalid-json inserts the
+        // missing comma exactly there. Together they made `{,"a": "1"}`.
+        let text = r#"{"dependencies": {"a": "1""a": "1"}}"#;
+        let outcome = fix_all(text, &LintOptions::default(), &FixOptions::default());
+        assert!(is_strict(&outcome.text), "{}", outcome.text);
+        assert!(!outcome.text.contains("{,"), "{}", outcome.text);
+        assert_eq!(outcome.text, r#"{"dependencies": {"a": "1"}}"#);
+    }
+
+    #[test]
+    fn the_result_is_strict_json_or_nothing_is_applied() {
+        // A comment (a departure with no fix) stays, so the duplicate scope's fix would still
+        // leave text Unity cannot read: nothing is applied, and the outcome says why.
+        let text = "{\n  // note\n  \"scopedRegistries\": [{\"name\": \"E\", \"url\": \"https://npm.example.com\", \"scopes\": [\"com.example\", \"com.example\"]}]\n}";
+        let outcome = fix_all(text, &LintOptions::default(), &FixOptions::default());
+        assert!(!outcome.changed(), "{}", outcome.text);
+        assert_eq!(outcome.text, text);
+        assert_eq!(outcome.withheld, 1, "{outcome:?}");
+        assert!(!outcome.analysis.diagnostics.is_empty());
+        // With unsafe fixes the comment goes too, and the result is strict.
+        let all = FixOptions {
+            unsafe_fixes: true,
+            ..Default::default()
+        };
+        let outcome = fix_all(text, &LintOptions::default(), &all);
+        assert!(outcome.changed());
+        assert!(is_strict(&outcome.text), "{}", outcome.text);
+        // A trailing comma is fixable: the whole result is strict.
+        let text = r#"{"scopedRegistries": [{"name": "E", "url": "https://npm.example.com", "scopes": ["com.example", "com.example",]}]}"#;
+        let outcome = fix_all(text, &LintOptions::default(), &FixOptions::default());
+        assert!(outcome.changed());
+        assert!(is_strict(&outcome.text), "{}", outcome.text);
+        assert_eq!(outcome.withheld, 0);
     }
 
     #[test]

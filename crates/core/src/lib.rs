@@ -62,7 +62,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the text parsed (permissively) into a tree; when false the model is empty.
     pub parsed: bool,
-    /// Byte spans of credentials inside the text (user-info in registry URLs). Renderers that
+    /// Byte spans of credentials inside the text (user-info in registry URLs, passwords and
+    /// tokens in Git dependency URLs). The diagnostics' words never contain them (the core
+    /// replaces them with `***`); renderers that
     /// show source snippets mask these bytes so no output ever repeats a secret.
     pub secrets: Vec<Span>,
 }
@@ -198,8 +200,9 @@ fn finish(
         input: &input,
         lock: lock.as_ref(),
     };
-    let diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
+    let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);
+    scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
     Analysis {
         parsed: ast.is_some(),
         manifest,
@@ -243,7 +246,7 @@ fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
         .iter()
         .filter_map(|r| r.url.as_ref())
         .chain(manifest.registry.as_ref());
-    urls.filter_map(|url| {
+    let registry_secrets = urls.filter_map(|url| {
         let inner = Span::new(url.span.start + 1, url.span.end.saturating_sub(1));
         let raw = text.get(inner.range())?;
         let range = url::userinfo_range(raw)?;
@@ -251,8 +254,59 @@ fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
             inner.start + range.start,
             inner.start + range.end,
         ))
-    })
-    .collect()
+    });
+    let git_secrets = manifest
+        .dependencies()
+        .iter()
+        .filter_map(|dep| rules::dependency_secret(text, dep));
+    registry_secrets.chain(git_secrets).collect()
+}
+
+/// Every secret as text, longest first: the bytes under each secret span, and the credentials
+/// of the decoded URL values (which differ from the raw bytes when the JSON string uses escapes).
+fn secret_strings(text: &str, manifest: &Manifest, secrets: &[Span]) -> Vec<String> {
+    let decoded = manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(manifest.registry.as_ref())
+        .filter_map(|u| url::userinfo_range(&u.value).map(|r| u.value[r].to_string()))
+        .chain(manifest.dependencies().iter().filter_map(|d| {
+            let v = &d.version.as_ref()?.value;
+            url::dependency_credentials_range(v).map(|r| v[r].to_string())
+        }));
+    let mut all: Vec<String> = secrets
+        .iter()
+        .filter_map(|s| text.get(s.range()).map(str::to_string))
+        .chain(decoded)
+        .filter(|s| !s.is_empty())
+        .collect();
+    all.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    all.dedup();
+    all
+}
+
+/// Replaces every secret inside the words of the diagnostics (messages, notes, labels, fix
+/// titles) with `***`, so that no renderer can repeat one whatever a rule quoted.
+fn scrub_secrets(diagnostics: &mut [Diagnostic], secrets: &[String]) {
+    if secrets.is_empty() {
+        return;
+    }
+    let scrub = |s: &mut String| {
+        for secret in secrets {
+            if s.contains(secret.as_str()) {
+                *s = s.replace(secret.as_str(), "***");
+            }
+        }
+    };
+    for d in diagnostics {
+        scrub(&mut d.message);
+        d.notes.iter_mut().for_each(scrub);
+        d.labels.iter_mut().for_each(|l| scrub(&mut l.message));
+        if let Some(fix) = &mut d.fix {
+            scrub(&mut fix.title);
+        }
+    }
 }
 
 /// `text` with every secret span's bytes replaced by `*` (same length, so spans still apply).

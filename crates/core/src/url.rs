@@ -76,6 +76,48 @@ pub fn userinfo_range(raw: &str) -> Option<std::ops::Range<usize>> {
     Some(scheme_end..scheme_end + at)
 }
 
+/// The byte range of the credentials inside a dependency URL (a Git URL such as
+/// `https://ci:token@host/x.git`, `git+https://...`, `ssh://user:pass@host/x.git`): its
+/// user-info (without the `@`) when that holds a password (`user:password`), or, over
+/// http(s), a user name that is an access token (`https://ghp_...@github.com/x.git`). A bare
+/// user name (`git@host:x.git`, `ssh://git@host/x.git`, `https://me@bitbucket.org/x.git`) is
+/// not a credential: `None`.
+pub fn dependency_credentials_range(raw: &str) -> Option<std::ops::Range<usize>> {
+    let range = userinfo_range(raw)?;
+    let info = &raw[range.clone()];
+    if let Some((_, password)) = info.split_once(':') {
+        return (!password.is_empty()).then_some(range);
+    }
+    let scheme = raw[..raw.find("://")?].to_ascii_lowercase();
+    let http = matches!(scheme.trim_start_matches("git+"), "http" | "https");
+    (http && looks_like_token(info)).then_some(range)
+}
+
+/// Whether a user name is in fact an access token: a known token prefix (GitHub, GitLab,
+/// Bitbucket), or a long run of letters and digits mixed as generated tokens are.
+fn looks_like_token(user: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "gloas-",
+        "ATBB",
+    ];
+    if PREFIXES.iter().any(|p| user.starts_with(p)) {
+        return true;
+    }
+    user.len() >= 20
+        && user.bytes().any(|b| b.is_ascii_digit())
+        && user.bytes().any(|b| b.is_ascii_alphabetic())
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%'))
+}
+
 /// The URL with any user-info replaced by `***`, for every message that names a registry URL.
 pub fn redact(raw: &str) -> String {
     match userinfo_range(raw) {
@@ -158,5 +200,38 @@ mod tests {
         let raw = "https://me:pw@npm.example.com/a\\b@c";
         assert_eq!(userinfo_range(raw), Some(8..13));
         assert_eq!(Url::parse(raw).unwrap().username(), "me");
+    }
+
+    #[test]
+    fn credentials_in_dependency_urls() {
+        let found = |raw: &str| dependency_credentials_range(raw).map(|r| raw[r].to_string());
+        for (raw, secret) in [
+            ("https://ci:token@host.example/x.git", "ci:token"),
+            ("git+https://user:pass@host.example/x.git#v1", "user:pass"),
+            ("ssh://user:pass@host.example/x.git", "user:pass"),
+            ("git+ssh://git:hunter2@host.example/x.git", "git:hunter2"),
+            (
+                "https://ghp_abcdefABCDEF0123456789@github.com/o/r.git",
+                "ghp_abcdefABCDEF0123456789",
+            ),
+            (
+                "https://x9f8e7d6c5b4a3f2e1d0c9b8@gitlab.example/r.git",
+                "x9f8e7d6c5b4a3f2e1d0c9b8",
+            ),
+        ] {
+            assert_eq!(found(raw).as_deref(), Some(secret), "{raw}");
+        }
+        for raw in [
+            "git@github.com:o/r.git",
+            "ssh://git@github.com/o/r.git",
+            "git+ssh://git@github.com/o/r.git",
+            "https://me@bitbucket.org/team/r.git",
+            "https://user:@host.example/r.git",
+            "https://github.com/o/r.git?path=/a@b#c@d",
+            "ssh://ghp_abcdefABCDEF0123456789@host/r.git",
+            "file:../x",
+        ] {
+            assert_eq!(found(raw), None, "{raw}");
+        }
     }
 }

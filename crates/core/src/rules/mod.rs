@@ -189,6 +189,7 @@ mod duplicate_registry;
 mod duplicate_scope;
 mod empty_manifest;
 mod empty_scopes;
+mod git_url_credentials;
 mod glob_scope;
 mod ignored_scoped_registries;
 mod insecure_registry_url;
@@ -224,6 +225,8 @@ pub use duplicate_registry::DUPLICATE_REGISTRY;
 pub use duplicate_scope::DUPLICATE_SCOPE;
 pub use empty_manifest::EMPTY_MANIFEST;
 pub use empty_scopes::EMPTY_SCOPES;
+pub use git_url_credentials::GIT_URL_CREDENTIALS;
+pub(crate) use git_url_credentials::dependency_secret;
 pub use glob_scope::GLOB_SCOPE;
 pub use ignored_scoped_registries::IGNORED_SCOPED_REGISTRIES;
 pub(crate) use ignored_scoped_registries::check_package_json;
@@ -273,6 +276,7 @@ pub static RULES: &[&RuleMeta] = &[
     &INVALID_REGISTRY_URL,
     &INSECURE_REGISTRY_URL,
     &REGISTRY_URL_CREDENTIALS,
+    &GIT_URL_CREDENTIALS,
     &DUPLICATE_REGISTRY,
     &DEAD_REGISTRY,
     &LEGACY_REGISTRY,
