@@ -17,12 +17,14 @@ pub mod config;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
+pub mod format;
 pub mod lock;
 pub mod model;
 pub mod parse;
 pub mod resolve;
 pub mod rules;
 pub mod text;
+pub mod tree;
 pub mod url;
 pub mod version;
 
