@@ -212,7 +212,8 @@ pub fn tokens(text: &str) -> Option<Vec<&str>> {
 /// The formatter's own safety net: a result whose tokens differ from the input's is a bug, and
 /// is refused rather than written.
 fn check_same_tokens(before: &str, after: &str) -> Result<(), FormatError> {
-    if tokens(before).is_some() && tokens(before) == tokens(after) {
+    let expected = tokens(before);
+    if expected.is_some() && expected == tokens(after) {
         Ok(())
     } else {
         Err(FormatError::NotStrict {

@@ -429,6 +429,33 @@ async fn pull_clients_ask_and_get_unchanged_for_unchanged_documents() {
         .await;
     assert_eq!(second, json!({"kind": "unchanged", "resultId": id}));
 
+    // Diagnostics that change without an edit (here: the settings) make the server ask the
+    // client to pull again.
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"manifestLint": {"online": false, "rules": {"redundant-scope": "off"}}}}),
+        )
+        .await;
+    client.drain(Duration::from_millis(300)).await;
+    assert!(
+        client
+            .server_requests
+            .iter()
+            .any(|m| m == "workspace/diagnostic/refresh"),
+        "{:?}",
+        client.server_requests
+    );
+    let after = client
+        .request("textDocument/diagnostic", ask(Some(&id)))
+        .await;
+    assert_eq!(after["kind"], "full");
+    assert_eq!(
+        codes(after["items"].as_array().unwrap()),
+        ["duplicate-scope"]
+    );
+    let id = after["resultId"].as_str().unwrap().to_string();
+
     // An edit that changes nothing the diagnostics say (whitespace at the end): still unchanged.
     client.change_all(URI, 2, &format!("{MANIFEST}\n")).await;
     let third = client
