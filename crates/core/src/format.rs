@@ -376,4 +376,53 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn deep_nesting_formats() {
+        let text = format!("{}{}", "[".repeat(500), "]".repeat(500));
+        let out = format(&text).unwrap();
+        assert_eq!(format(&out).unwrap(), out);
+        assert_eq!(out.lines().count(), 999);
+    }
+
+    /// Every fixture manifest of the rule tests: formatted with its tokens kept and a fixed point
+    /// after one pass, or refused because it is not strict JSON.
+    #[test]
+    fn every_fixture_formats_idempotently_or_is_refused() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let (mut formatted, mut refused) = (0, 0);
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                match format(&text) {
+                    Ok(out) => {
+                        formatted += 1;
+                        assert_eq!(tokens(&text), tokens(&out), "{}", path.display());
+                        assert_eq!(format(&out).unwrap(), out, "{}", path.display());
+                    }
+                    Err(_) => {
+                        refused += 1;
+                        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                        assert!(
+                            body.trim().is_empty() || crate::parse::strict_check(body).is_err(),
+                            "{}",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(formatted >= 30 && refused >= 3, "{formatted} {refused}");
+    }
 }
