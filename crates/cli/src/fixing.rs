@@ -25,7 +25,10 @@ pub(crate) fn write_atomically(path: &Path, original: &[u8], text: &str) -> Resu
     let shown = path.display();
     let refuse = |why: String| format!("not writing `{shown}`: {why}");
     let fail = |what: &str, e: std::io::Error| format!("cannot write `{shown}`: {what}: {e}");
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+    // A byte-order mark is kept as the user had it (`format` keeps it); the data after it must be
+    // strict JSON.
+    let data = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(data) {
         return Err(refuse(format!(
             "the fixed text would not be valid JSON ({e}); this is a bug in manifest-lint, please report it"
         )));

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod check;
 mod config;
 mod fixing;
+mod format;
 mod locate;
 mod online;
 mod render;
@@ -28,7 +29,8 @@ Examples:
   manifest-lint check --format json Packages/manifest.json
   manifest-lint resolve com.example.tools      which registry serves a package, and why
   manifest-lint rules                          list every rule
-  manifest-lint explain glob-scope             a rule's documentation";
+  manifest-lint explain glob-scope             a rule's documentation
+  manifest-lint format --check                 is the manifest in Unity's own layout? (format: rewrite it)";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -65,6 +67,11 @@ enum Command {
         /// A rule id, as printed in diagnostics (e.g. glob-scope).
         rule: String,
     },
+    /// Rewrite manifests in the layout Unity writes (exit 0: done; 1: with --check, some would change; 2: unparseable or I/O error).
+    #[command(
+        after_help = "Examples:\n  manifest-lint format\n  manifest-lint format --check MyGame OtherGame/Packages/manifest.json"
+    )]
+    Format(FormatArgs),
     /// Run the language server on stdin and stdout (for editors: VS Code, Rider, Neovim, ...).
     Lsp,
 }
@@ -116,6 +123,16 @@ pub(crate) struct CheckArgs {
     /// `[online] timeout`).
     #[arg(long, value_name = "SECONDS", value_parser = manifest_lint_core::config::parse_timeout)]
     registry_timeout: Option<std::time::Duration>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct FormatArgs {
+    /// Manifest files or Unity project folders. Without any, the manifest is searched for from the
+    /// current folder upwards.
+    paths: Vec<std::path::PathBuf>,
+    /// Write nothing: list the files that would change, and exit 1 if there is any.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args, Debug)]
@@ -175,6 +192,7 @@ pub fn main() -> ExitCode {
         Command::Resolve(args) => resolve::run(&args),
         Command::Rules { format } => rules::list(format),
         Command::Explain { rule } => rules::explain(&rule),
+        Command::Format(args) => format::run(&args),
         Command::Lsp => manifest_lint_lsp::run_stdio(),
     };
     let _ = std::io::stdout().flush();

@@ -126,6 +126,32 @@ struct RawOnline {
     timeout: Option<Spanned<toml::Value>>,
 }
 
+/// The rule ids that are keys of `[rules]` in a configuration text, each with the span of the
+/// key as written (quotes included), for editors' links. Values are not checked here, so a bad
+/// level elsewhere does not hide the rest; ids that name no rule are left out. Empty when the
+/// text is not TOML.
+pub fn rule_keys(text: &str) -> Vec<(String, Span)> {
+    #[derive(Deserialize)]
+    struct Lenient {
+        #[serde(default)]
+        rules: BTreeMap<Spanned<String>, toml::Value>,
+    }
+    let Ok(lenient) = toml::from_str::<Lenient>(text) else {
+        return Vec::new();
+    };
+    lenient
+        .rules
+        .keys()
+        .filter(|id| rule(id.get_ref()).is_some())
+        .map(|id| {
+            (
+                id.get_ref().clone(),
+                Span::new(id.span().start, id.span().end),
+            )
+        })
+        .collect()
+}
+
 /// The values a rule's level may take, as written in the file and on the command line.
 pub const LEVEL_NAMES: &[&str] = &["error", "warning", "info", "hint", "off"];
 
@@ -414,5 +440,23 @@ mod tests {
             find_config(start, exists(&["/repo/game/Packages/manifest-lint.toml"])),
             Some(PathBuf::from("/repo/game/Packages/manifest-lint.toml"))
         );
+    }
+
+    #[test]
+    fn rule_keys_are_found_with_their_spans() {
+        let text = "[online]\nenabled = true\n[rules]\nglob-scope = \"off\"\n\"duplicate-scope\" = 3\nno-such-rule = \"off\"\n";
+        let keys = rule_keys(text);
+        let shown: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|(id, span)| (id.as_str(), &text[span.range()]))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("duplicate-scope", "\"duplicate-scope\""),
+                ("glob-scope", "glob-scope")
+            ]
+        );
+        assert_eq!(rule_keys("[rules\n"), Vec::new());
     }
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
+pub mod format;
 pub mod known;
 pub mod lock;
 pub mod model;
@@ -24,6 +25,7 @@ pub mod parse;
 pub mod resolve;
 pub mod rules;
 pub mod text;
+pub mod tree;
 pub mod url;
 pub mod version;
 

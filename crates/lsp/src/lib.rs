@@ -25,11 +25,17 @@ mod actions;
 mod completion;
 mod convert;
 mod document;
+mod folding;
+mod formatting;
 mod hover;
+mod lens;
+mod links;
 mod lookup;
 mod names;
 mod navigation;
 mod project;
+mod pull;
+mod selection;
 pub mod settings;
 mod transport;
 mod trust;
@@ -90,6 +96,8 @@ enum Out {
     Log(MessageType, String),
     /// `workspace/inlayHint/refresh` (sent from its own task: it waits for the client's answer).
     RefreshInlayHints,
+    /// `workspace/diagnostic/refresh`, for pull clients, when diagnostics changed without an edit.
+    RefreshDiagnostics,
 }
 
 /// What the client said it can do.
@@ -102,6 +110,9 @@ struct ClientFlags {
     register_watched_files: bool,
     /// `codeAction/resolve` can fill in an action's `edit`.
     code_action_resolve: bool,
+    /// Pull diagnostics (`textDocument/diagnostic`) instead of publishing them.
+    pull_diagnostics: bool,
+    diagnostic_refresh: bool,
 }
 
 struct State {
@@ -119,6 +130,8 @@ struct State {
     /// that `online: false` in the editor's settings is honoured from the first moment.
     config_pending: bool,
     docs: HashMap<Uri, Document>,
+    /// Open `manifest-lint.toml` documents (for their links).
+    configs: links::ConfigDocs,
     prober: Option<Prober>,
     prober_failed: bool,
     next_doc_id: u64,
@@ -179,6 +192,7 @@ impl Backend {
                     config_applied: 0,
                     config_pending: false,
                     docs: HashMap::new(),
+                    configs: links::ConfigDocs::default(),
                     prober: None,
                     prober_failed: false,
                     next_doc_id: 0,
@@ -309,6 +323,12 @@ impl Shared {
     /// Queues the diagnostics of a document's current analysis. Called with the state locked, so
     /// the queue's order is the order in which analyses were made.
     fn publish(&self, st: &State, uri: &Uri) {
+        if st.flags.pull_diagnostics {
+            if st.flags.diagnostic_refresh {
+                let _ = self.out.send(Out::RefreshDiagnostics);
+            }
+            return;
+        }
         let Some(doc) = st.docs.get(uri) else { return };
         let diagnostics = convert::diagnostics(&doc.current, uri, st.encoding);
         let _ = self.out.send(Out::Publish {
@@ -316,6 +336,13 @@ impl Shared {
             diagnostics,
             version: Some(doc.version),
         });
+    }
+
+    /// [`Shared::publish`] after the client's own edit (pull clients then ask by themselves).
+    fn publish_edited(&self, st: &State, uri: &Uri) {
+        if !st.flags.pull_diagnostics {
+            self.publish(st, uri);
+        }
     }
 
     /// Recomputes the settings from their layers; when they changed, re-lints every document.
@@ -508,6 +535,7 @@ async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
             batch.push(more);
         }
         let mut newest: HashMap<Uri, usize> = HashMap::new();
+        let mut refreshed = false;
         for (i, out) in batch.iter().enumerate() {
             if let Out::Publish { uri, .. } = out {
                 newest.insert(uri.clone(), i);
@@ -525,6 +553,18 @@ async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
                     }
                 }
                 Out::Log(kind, message) => client.log_message(kind, message).await,
+                Out::RefreshDiagnostics if !refreshed => {
+                    refreshed = true;
+                    let client = client.clone();
+                    tokio::spawn(async move {
+                        let _ = tokio::time::timeout(
+                            CONFIGURATION_TIMEOUT,
+                            client.workspace_diagnostic_refresh(),
+                        )
+                        .await;
+                    });
+                }
+                Out::RefreshDiagnostics => {}
                 Out::RefreshInlayHints => {
                     let client = client.clone();
                     tokio::spawn(async move {
@@ -584,6 +624,14 @@ impl LanguageServer for Backend {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            pull_diagnostics: caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                == Some(true),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -631,6 +679,25 @@ impl LanguageServer for Backend {
                 )),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                diagnostic_provider: flags.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(convert::SOURCE.to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -693,6 +760,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
+        if links::is_config(&doc.uri) {
+            return lock(&self.shared.state).configs.open(doc.uri, &doc.text);
+        }
         if !convert::is_manifest(&doc.uri) {
             return;
         }
@@ -706,7 +776,7 @@ impl LanguageServer for Backend {
         let mut document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
         document.project = project;
         st.docs.insert(doc.uri.clone(), document);
-        self.shared.publish(st, &doc.uri);
+        self.shared.publish_edited(st, &doc.uri);
         self.shared.maybe_probe(st, &doc.uri);
     }
 
@@ -715,6 +785,9 @@ impl LanguageServer for Backend {
         let mut st = lock(&self.shared.state);
         let st = &mut *st;
         let encoding = st.encoding;
+        if st.configs.change(&uri, &params.content_changes, encoding) {
+            return;
+        }
         let Some(doc) = st.docs.get_mut(&uri) else {
             return;
         };
@@ -726,7 +799,7 @@ impl LanguageServer for Backend {
             &doc.project,
         ));
         doc.replace_current(snapshot);
-        self.shared.publish(st, &uri);
+        self.shared.publish_edited(st, &uri);
         self.shared.maybe_probe(st, &uri);
     }
 
@@ -745,7 +818,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let mut st = lock(&self.shared.state);
-        if st.docs.remove(&uri).is_some() {
+        st.configs.close(&uri);
+        if st.docs.remove(&uri).is_some() && !st.flags.pull_diagnostics {
             let _ = self.shared.out.send(Out::Publish {
                 uri,
                 diagnostics: Vec::new(),
@@ -943,6 +1017,82 @@ impl LanguageServer for Backend {
             out.push(actions::fix_all_action(Some(edit), None));
         }
         Ok(Some(out))
+    }
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(formatting::format(&doc.current, None, st.encoding))
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let range = doc.current.span(params.range, st.encoding);
+        Ok(formatting::format(&doc.current, Some(range), st.encoding))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(folding::folding_ranges(&doc.current, st.encoding))
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(selection::selection_ranges(
+            &doc.current,
+            &params.positions,
+            st.encoding,
+        )))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let st = lock(&self.shared.state);
+        let uri = &params.text_document.uri;
+        if let Some(links) = st.configs.links(uri, st.encoding) {
+            return Ok(Some(links));
+        }
+        let Some(doc) = st.docs.get(uri) else {
+            return Ok(None);
+        };
+        Ok(Some(links::manifest_links(&doc.view(), uri, st.encoding)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(lens::code_lenses(&doc.view(), st.encoding)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let st = lock(&self.shared.state);
+        let uri = &params.text_document.uri;
+        Ok(pull::report(
+            st.docs.get(uri),
+            uri,
+            st.encoding,
+            params.previous_result_id.as_deref(),
+        ))
     }
 
     async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {

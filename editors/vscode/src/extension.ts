@@ -301,6 +301,8 @@ class ServerController {
       documentSelector: [
         { scheme: 'file', language: 'json', pattern: MANIFEST_GLOB },
         { scheme: 'file', language: 'jsonc', pattern: MANIFEST_GLOB },
+        // For the links from rule ids to their documentation.
+        { scheme: 'file', pattern: '**/manifest-lint.toml' },
       ],
       initializationOptions: settings,
       outputChannel: this.output,
