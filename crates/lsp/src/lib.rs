@@ -26,11 +26,14 @@ mod completion;
 mod convert;
 mod document;
 mod hover;
+mod keydocs;
 mod lookup;
 mod names;
 mod navigation;
 mod project;
+mod references;
 pub mod settings;
+mod workspace_symbols;
 
 use document::Document;
 use project::ProjectFiles;
@@ -95,6 +98,8 @@ struct ClientFlags {
     document_changes: bool,
     inlay_hint_refresh: bool,
     register_watched_files: bool,
+    /// Completion items may be snippets.
+    snippets: bool,
 }
 
 struct State {
@@ -537,6 +542,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 == Some(true),
+            snippets: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                == Some(true),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -583,6 +595,13 @@ impl LanguageServer for Backend {
                 )),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -729,7 +748,8 @@ impl LanguageServer for Backend {
             enabled: st.settings.online,
             facts: doc.facts.as_ref(),
         };
-        Ok(hover::hover(&doc.view(), offset, online, st.encoding))
+        Ok(hover::hover(&doc.view(), offset, online, st.encoding)
+            .or_else(|| keydocs::hover(&doc.view(), offset, st.encoding)))
     }
 
     async fn goto_definition(
@@ -798,19 +818,26 @@ impl LanguageServer for Backend {
         // Package names: from the registries' searches, as far as the prober has them cached;
         // the rest is searched in the background and the client asks again (isIncomplete).
         if let Some(query) = found.names.filter(|_| st.settings.online) {
-            if st.config_pending {
-                incomplete = true;
-            } else if let Some(prober) = self.shared.prober(st) {
+            // Until the editor's settings arrive nothing is searched, but what is cached is shown.
+            let pending = st.config_pending;
+            let prober = if pending {
+                st.prober.clone()
+            } else {
+                self.shared.prober(st)
+            };
+            incomplete = pending;
+            if let Some(prober) = prober {
                 let names = names::complete(
                     &current,
                     &good.analysis,
                     &query,
                     st.encoding,
+                    st.flags.snippets,
                     |url, text| prober.cached_search(url, text),
                 );
                 items.extend(names.items);
-                incomplete = names.incomplete;
-                for (url, text) in names.wanted {
+                incomplete |= names.incomplete;
+                for (url, text) in names.wanted.into_iter().filter(|_| !pending) {
                     self.shared.search_in_background(st, &prober, url, text);
                 }
             }
@@ -856,5 +883,92 @@ impl LanguageServer for Backend {
             ));
         }
         Ok(Some(out))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let uri = &p.text_document.uri;
+        let declaration = params.context.include_declaration;
+        Ok(references::references(
+            &doc.view(),
+            offset,
+            uri,
+            declaration,
+            st.encoding,
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        Ok(references::highlights(&doc.view(), offset, st.encoding))
+    }
+
+    async fn prepare_rename(
+        &self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        references::prepare(&doc.view(), offset, st.encoding)
+            .map(Some)
+            .map_err(request_failed)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let target = actions::Target {
+            uri: &p.text_document.uri,
+            version: doc.version,
+            document_changes: st.flags.document_changes,
+        };
+        references::rename(&doc.view(), offset, &params.new_name, target, st.encoding)
+            .map(Some)
+            .map_err(request_failed)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let st = lock(&self.shared.state);
+        let query = params.query.to_lowercase();
+        let mut uris: Vec<&Uri> = st.docs.keys().collect();
+        uris.sort_by_key(|u| u.as_str());
+        let mut out = Vec::new();
+        for uri in uris {
+            let view = st.docs[uri].view();
+            workspace_symbols::collect(&view, uri, &query, st.encoding, &mut out);
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+}
+
+/// LSP's `RequestFailed` (-32803), with a message the editor shows (a refused rename).
+fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
     }
 }
