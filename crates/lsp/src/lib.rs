@@ -32,6 +32,7 @@ mod names;
 mod navigation;
 mod project;
 mod references;
+mod semantic_tokens;
 pub mod settings;
 mod workspace_symbols;
 
@@ -602,6 +603,15 @@ impl LanguageServer for Backend {
                     work_done_progress_options: Default::default(),
                 })),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: semantic_tokens::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -961,6 +971,18 @@ impl LanguageServer for Backend {
             workspace_symbols::collect(&view, uri, &query, st.encoding, &mut out);
         }
         Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let tokens = semantic_tokens::full(&doc.view(), st.encoding);
+        Ok(Some(SemanticTokensResult::Tokens(tokens)))
     }
 }
 

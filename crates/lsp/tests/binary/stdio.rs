@@ -198,6 +198,11 @@ async fn navigation_session() -> (TestClient, Child) {
     assert_eq!(caps["documentHighlightProvider"], true, "{caps}");
     assert_eq!(caps["renameProvider"]["prepareProvider"], true, "{caps}");
     assert_eq!(caps["workspaceSymbolProvider"], true, "{caps}");
+    assert_eq!(
+        caps["semanticTokensProvider"]["legend"]["tokenTypes"],
+        json!(["namespace", "type", "number"]),
+        "{caps}"
+    );
     client.open(NAV_URI, 1, NAV).await;
     client.diagnostics(NAV_URI, 1).await;
     (client, child)
@@ -371,6 +376,43 @@ async fn key_documentation_and_workspace_symbols() {
             .contains("packages-lock.json"),
         "{lock}"
     );
+    // Semantic tokens: 3 package names and their 3 versions, testables, pinnedPackages, 3 scopes.
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": NAV_URI}}),
+        )
+        .await;
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let types: Vec<u64> = data.chunks(5).map(|t| t[3]).collect();
+    assert_eq!(types, [1, 2, 1, 2, 1, 2, 1, 1, 0, 0, 0]);
+    // The last scope, on the registry line after non-ASCII text: its UTF-16 column.
+    let line = NAV.lines().position(|l| l.contains("Ünïcödé")).unwrap();
+    let before = &NAV.lines().nth(line).unwrap()[..NAV
+        .lines()
+        .nth(line)
+        .unwrap()
+        .rfind("\"com.example.tools\"")
+        .unwrap()];
+    let last = &data[data.len() - 5..];
+    assert_eq!(
+        last[1] as usize,
+        before.chars().map(char::len_utf16).sum::<usize>() - {
+            let second = &NAV.lines().nth(line).unwrap()[..NAV
+                .lines()
+                .nth(line)
+                .unwrap()
+                .rfind("\"jp.keijiro\"")
+                .unwrap()];
+            second.chars().map(char::len_utf16).sum::<usize>()
+        }
+    );
+    assert_eq!(last[2], "\"com.example.tools\"".len() as u64);
     // Workspace symbols across both open manifests.
     client
         .change_all(
