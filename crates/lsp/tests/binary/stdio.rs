@@ -276,8 +276,8 @@ async fn references_and_highlights_reach_every_place() {
         .await;
     let list = highlights.as_array().unwrap();
     let ranges: Vec<Value> = list.iter().map(|h| h["range"].clone()).collect();
-    assert_eq!(covered(&ranges), ["\"jp.keijiro.klak\"", "\"jp.keijiro\""]);
-    // The dependency key is the write, the scope a read.
+    assert_eq!(covered(&ranges), ["\"jp.keijiro\"", "\"jp.keijiro.klak\""]);
+    // In document order: the dependency key is the write, the scope a read.
     let kinds: Vec<i64> = list.iter().map(|h| h["kind"].as_i64().unwrap()).collect();
     assert_eq!(kinds, [3, 2]);
     client.shutdown_and_exit().await;
