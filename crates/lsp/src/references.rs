@@ -428,6 +428,28 @@ mod tests {
             panic!()
         };
         assert_eq!(placeholder, "com.example.b");
+        // A client that takes documentChanges gets the edit for this version of the document.
+        let versioned = crate::actions::Target {
+            document_changes: true,
+            version: 7,
+            ..target
+        };
+        let edit = rename(&view, key, "com.example.c", versioned, Encoding::Utf16).unwrap();
+        let Some(tower_lsp_server::ls_types::DocumentChanges::Edits(docs)) = edit.document_changes
+        else {
+            panic!()
+        };
+        assert_eq!(docs[0].text_document.version, Some(7));
+        assert_eq!(docs[0].edits.len(), 1);
+        assert!(edit.changes.is_none());
+        // While the text does not parse, nothing is renamed from the older analysis.
+        let broken = Snapshot::new(
+            TEXT.replacen("\"org\"]", "\"org]", 1),
+            &LintOptions::default(),
+        );
+        let stale = View::stale(&broken, &snap);
+        let err = prepare(&stale, key, Encoding::Utf16).unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
         assert_eq!(range.start.character, 5);
         assert_eq!(range.end.character, 5 + "com.example.b".len() as u32);
     }
