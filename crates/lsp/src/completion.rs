@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use manifest_lint_core::facts::PackageStatus;
+use manifest_lint_core::keys::KeyPlace;
 use manifest_lint_core::model::{
     JsonType, REGISTRY_PROPERTIES, RESOLUTION_STRATEGIES, ROOT_PROPERTIES,
 };
@@ -423,15 +424,16 @@ fn items(
     match (top.kind, top.state) {
         // A key.
         (Kind::Object, State::Ready) => {
-            let (properties, detail): (&[(&str, JsonType)], &str) = match path.as_slice() {
-                [(Kind::Object, None)] => (ROOT_PROPERTIES, "manifest"),
-                [
-                    (Kind::Object, None),
-                    (Kind::Array, Some("scopedRegistries")),
-                    (Kind::Object, _),
-                ] => (REGISTRY_PROPERTIES, "scoped registry"),
-                _ => return Vec::new(),
-            };
+            let (properties, detail, place): (&[(&str, JsonType)], &str, KeyPlace) =
+                match path.as_slice() {
+                    [(Kind::Object, None)] => (ROOT_PROPERTIES, "manifest", KeyPlace::Root),
+                    [
+                        (Kind::Object, None),
+                        (Kind::Array, Some("scopedRegistries")),
+                        (Kind::Object, _),
+                    ] => (REGISTRY_PROPERTIES, "scoped registry", KeyPlace::Registry),
+                    _ => return Vec::new(),
+                };
             // Keys already there: those before the cursor, and those the last parse saw.
             let mut present: HashSet<&str> = top.keys.iter().map(String::as_str).collect();
             let members = match path.len() {
@@ -447,11 +449,13 @@ fn items(
                 .iter()
                 .filter(|(name, _)| !present.contains(name))
                 .map(|(name, t)| {
-                    req.item(
+                    let mut item = req.item(
                         name,
                         CompletionItemKind::PROPERTY,
                         Some(format!("{detail} property ({})", type_name(*t))),
-                    )
+                    );
+                    item.documentation = crate::keydocs::documentation(place, name);
+                    item
                 })
                 .collect()
         }
@@ -601,7 +605,10 @@ fn scopes(req: &Request<'_>, good: &Analysis, existing: &[String]) -> Vec<Comple
             .chain(std::iter::once(name.len()));
         for end in ends {
             let candidate = &name[..end];
-            if !covered_here(candidate) {
+            // Never a scope the manifest's own rules reject (`@acme/shaders`, `Com.Example`).
+            if !covered_here(candidate)
+                && manifest_lint_core::naming::scope_problem(candidate).is_none()
+            {
                 candidates.entry(candidate).or_default().push(name);
             }
         }
@@ -739,6 +746,35 @@ mod tests {
         );
         let l = labels(r#"{"scopedRegistries": [{"name": "B", "scopes": ["com.example", "|"]}]}"#);
         assert!(l.is_empty(), "{l:?}");
+    }
+
+    #[test]
+    fn no_scope_the_rules_reject() {
+        let good = r#"{"dependencies": {"@acme/shaders": "1.0.0", "Com.Big.Name": "1.0.0", "org.fine.x": "1.0.0"}}"#;
+        let l = labels_with(
+            r#"{"scopedRegistries": [{"name": "B", "scopes": ["|"]}]}"#,
+            good,
+        );
+        assert_eq!(l, ["org.fine", "org.fine.x"]);
+    }
+
+    #[test]
+    fn key_completions_carry_the_key_documentation() {
+        let cursor = "{\n  |\n}".find('|').unwrap();
+        let snap = Snapshot::new("{\n  \n}".into(), &LintOptions::default());
+        let good = Snapshot::new("{}".into(), &LintOptions::default());
+        let items = complete(&snap, &good.analysis, cursor, None, Encoding::Utf16).items;
+        let lock = items.iter().find(|i| i.label == "enableLockFile").unwrap();
+        let Some(Documentation::MarkupContent(doc)) = &lock.documentation else {
+            panic!("{lock:?}")
+        };
+        assert!(
+            doc.value.contains("https://docs.unity3d.com/Manual/"),
+            "{}",
+            doc.value
+        );
+        assert_eq!(items.len(), ROOT_PROPERTIES.len());
+        assert!(items.iter().all(|i| i.documentation.is_some()));
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod document;
 mod folding;
 mod formatting;
 mod hover;
+mod keydocs;
 mod lens;
 mod links;
 mod lookup;
@@ -35,10 +36,13 @@ mod names;
 mod navigation;
 mod project;
 mod pull;
+mod references;
 mod selection;
+mod semantic_tokens;
 pub mod settings;
 mod transport;
 mod trust;
+mod workspace_symbols;
 
 use document::Document;
 use project::ProjectFiles;
@@ -113,6 +117,8 @@ struct ClientFlags {
     /// Pull diagnostics (`textDocument/diagnostic`) instead of publishing them.
     pull_diagnostics: bool,
     diagnostic_refresh: bool,
+    /// Completion items may be snippets.
+    snippets: bool,
 }
 
 struct State {
@@ -632,6 +638,13 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)
                 == Some(true),
+            snippets: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                == Some(true),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -698,6 +711,22 @@ impl LanguageServer for Backend {
                         work_done_progress_options: Default::default(),
                     })
                 }),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        SemanticTokensOptions {
+                            legend: semantic_tokens::legend(),
+                            full: Some(SemanticTokensFullOptions::Bool(true)),
+                            ..Default::default()
+                        },
+                    ),
+                ),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -853,7 +882,8 @@ impl LanguageServer for Backend {
             enabled: st.settings.online,
             facts: doc.facts.as_ref(),
         };
-        Ok(hover::hover(&doc.view(), offset, online, st.encoding))
+        Ok(hover::hover(&doc.view(), offset, online, st.encoding)
+            .or_else(|| keydocs::hover(&doc.view(), offset, st.encoding)))
     }
 
     async fn goto_definition(
@@ -922,9 +952,15 @@ impl LanguageServer for Backend {
         // Package names: from the registries' searches, as far as the prober has them cached;
         // the rest is searched in the background and the client asks again (isIncomplete).
         if let Some(query) = found.names.filter(|_| st.settings.online) {
-            if st.config_pending {
-                incomplete = true;
-            } else if let Some(prober) = self.shared.prober(st) {
+            // Until the editor's settings arrive nothing is searched, but what is cached is shown.
+            let pending = st.config_pending;
+            let prober = if pending {
+                st.prober.clone()
+            } else {
+                self.shared.prober(st)
+            };
+            incomplete = pending;
+            if let Some(prober) = prober {
                 // Names are searched only on registries the user trusts: the others answer
                 // "nothing", at once (so completion does not wait for them either).
                 let trust = trust::Trust::new(&st.settings);
@@ -933,6 +969,7 @@ impl LanguageServer for Backend {
                     &good.analysis,
                     &query,
                     st.encoding,
+                    st.flags.snippets,
                     |url, text| {
                         if trust.allows(url, prober.config()) {
                             prober.cached_search(url, text)
@@ -948,8 +985,8 @@ impl LanguageServer for Backend {
                     },
                 );
                 items.extend(names.items);
-                incomplete = names.incomplete;
-                for (url, text) in names.wanted {
+                incomplete |= names.incomplete;
+                for (url, text) in names.wanted.into_iter().filter(|_| !pending) {
                     self.shared.search_in_background(st, &prober, url, text);
                 }
             }
@@ -1095,6 +1132,96 @@ impl LanguageServer for Backend {
         ))
     }
 
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let uri = &p.text_document.uri;
+        let declaration = params.context.include_declaration;
+        Ok(references::references(
+            &doc.view(),
+            offset,
+            uri,
+            declaration,
+            st.encoding,
+        ))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        Ok(references::highlights(&doc.view(), offset, st.encoding))
+    }
+
+    async fn prepare_rename(
+        &self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        references::prepare(&doc.view(), offset, st.encoding)
+            .map(Some)
+            .map_err(request_failed)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let offset = doc.current.offset(p.position, st.encoding);
+        let target = actions::Target {
+            uri: &p.text_document.uri,
+            version: doc.version,
+            document_changes: st.flags.document_changes,
+        };
+        references::rename(&doc.view(), offset, &params.new_name, target, st.encoding)
+            .map(Some)
+            .map_err(request_failed)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let st = lock(&self.shared.state);
+        let query = params.query.to_lowercase();
+        let mut uris: Vec<&Uri> = st.docs.keys().collect();
+        uris.sort_by_key(|u| u.as_str());
+        let mut out = Vec::new();
+        for uri in uris {
+            let view = st.docs[uri].view();
+            workspace_symbols::collect(&view, uri, &query, st.encoding, &mut out);
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let st = lock(&self.shared.state);
+        let Some(doc) = st.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let tokens = semantic_tokens::full(&doc.view(), st.encoding);
+        Ok(Some(SemanticTokensResult::Tokens(tokens)))
+    }
+
     async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
         let data = action
             .data
@@ -1138,5 +1265,14 @@ impl Backend {
         .await
         .ok()
         .flatten()
+    }
+}
+
+/// LSP's `RequestFailed` (-32803), with a message the editor shows (a refused rename).
+fn request_failed(message: String) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
     }
 }

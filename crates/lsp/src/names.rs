@@ -13,7 +13,8 @@ use std::collections::HashSet;
 use manifest_lint_core::{Analysis, Encoding};
 use manifest_lint_registry::SearchResults;
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat,
+    TextEdit,
 };
 
 use crate::completion::NameQuery;
@@ -30,6 +31,47 @@ pub struct Names {
     pub incomplete: bool,
 }
 
+/// The registry index [`complete`] gives hits of the default registry.
+const DEFAULT: usize = usize::MAX;
+
+/// What the default registry is searched for when `typed` is being typed: the part before the
+/// last dot (one answer serves every keystroke after it), or the text itself while it has no dot
+/// yet and is long enough to mean something (three characters).
+fn default_search_text(typed: &str) -> Option<&str> {
+    match typed.rfind('.') {
+        Some(dot) if dot > 0 => Some(&typed[..dot]),
+        Some(_) => None,
+        None => (typed.len() >= 3).then_some(typed),
+    }
+}
+
+/// As for online checks: a URL that is not http(s), or that carries credentials, is never
+/// requested.
+fn usable(url: &str) -> bool {
+    manifest_lint_core::url::parse_registry_url(url).is_ok()
+        && manifest_lint_core::url::userinfo_range(url).is_none()
+}
+
+fn default_registry_name(url: &str) -> String {
+    if url == manifest_lint_core::model::UNITY_REGISTRY_URL {
+        "Unity registry".to_string()
+    } else {
+        format!("{} (registry)", manifest_lint_core::url::redact(url))
+    }
+}
+
+/// `text` with the characters a snippet gives meaning to (`$`, `}`, `\\`) escaped.
+fn snippet_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '$' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Whether `name` starts with `prefix`, ASCII case-insensitively.
 fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
     name.as_bytes()
@@ -44,6 +86,7 @@ pub fn complete(
     good: &Analysis,
     query: &NameQuery,
     encoding: Encoding,
+    snippets: bool,
     cached: impl Fn(&str, &str) -> Option<SearchResults>,
 ) -> Names {
     let typed = query.typed.as_str();
@@ -65,11 +108,7 @@ pub fn complete(
         let Some(url) = registry.url.as_ref().map(|u| u.value.as_str()) else {
             continue;
         };
-        // As for online checks: a URL that is not http(s), or that carries credentials, is
-        // never requested.
-        if manifest_lint_core::url::parse_registry_url(url).is_err()
-            || manifest_lint_core::url::userinfo_range(url).is_some()
-        {
+        if !usable(url) {
             continue;
         }
         let scopes = registry.scopes.iter().flat_map(|s| &s.items);
@@ -126,17 +165,74 @@ pub fn complete(
             }
         }
     }
+    // The default registry (Unity's, or the legacy `registry`) serves the names no scope matches.
+    let default_url = manifest.default_registry_url();
+    let text = default_search_text(typed)
+        .filter(|_| usable(default_url))
+        // Under a scope already (`com.example.to` with a scope `com.example`): nothing for it.
+        .filter(|text| !typed.contains('.') || resolver.resolve(text).is_default());
+    if let Some(text) = text {
+        let trimmed = typed.trim_end_matches('.');
+        let mut answers = Vec::new();
+        let want = |t: &str, names: &mut Names| {
+            names.incomplete = true;
+            let pair = (default_url.to_string(), t.to_string());
+            if !names.wanted.contains(&pair) {
+                names.wanted.push(pair);
+            }
+        };
+        match cached(default_url, text) {
+            None => want(text, &mut names),
+            Some(answer) if answer.truncated && trimmed != text => {
+                // Cut short: the typed text itself is searched too.
+                answers.push(answer);
+                match cached(default_url, trimmed) {
+                    None => want(trimmed, &mut names),
+                    Some(longer) => answers.push(longer),
+                }
+            }
+            Some(answer) => answers.push(answer),
+        }
+        for answer in answers {
+            names.incomplete |= answer.truncated;
+            for hit in answer.hits {
+                if starts_with_ignore_case(&hit.name, typed)
+                    && !listed.contains(hit.name.as_str())
+                    && resolver.resolve(&hit.name).is_default()
+                    && seen.insert(hit.name.clone())
+                {
+                    found.push((DEFAULT, hit));
+                }
+            }
+        }
+    }
     found.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let range = current.range(query.span, encoding);
     names.items = found
         .into_iter()
         .map(|(r, hit)| {
-            let registry = manifest.registries()[r].display_name();
+            let registry = if r == DEFAULT {
+                default_registry_name(default_url)
+            } else {
+                manifest.registries()[r].display_name()
+            };
             let quoted = serde_json::to_string(&hit.name).unwrap_or_default();
             let mut new_text = quoted.clone();
+            let mut snippet = false;
             if let (Some(tail), Some(version)) = (query.value, &hit.version) {
                 let version = serde_json::to_string(version).unwrap_or_default();
-                new_text.push_str(&format!(": {version}"));
+                if snippets {
+                    // The version is the first tab stop, selected, ready to be typed over.
+                    let inner = &version[1..version.len() - 1];
+                    new_text = format!(
+                        "{}: \"${{1:{}}}\"",
+                        snippet_escape(&quoted),
+                        snippet_escape(inner)
+                    );
+                    snippet = true;
+                } else {
+                    new_text.push_str(&format!(": {version}"));
+                }
                 if tail.comma {
                     new_text.push(',');
                 }
@@ -152,6 +248,7 @@ pub fn complete(
                 filter_text: Some(quoted),
                 sort_text: Some(hit.name),
                 text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
+                insert_text_format: snippet.then_some(InsertTextFormat::SNIPPET),
                 ..Default::default()
             }
         })
@@ -195,8 +292,18 @@ mod tests {
         }
     }
 
+    const UNITY: &str = "https://packages.unity.com";
+
     /// Names at `|` (typed into GOOD's dependencies), with `cache` as the prober's cache.
     fn names(typed_with_cursor: &str, cache: &HashMap<(&str, &str), SearchResults>) -> Names {
+        names_with(typed_with_cursor, cache, false)
+    }
+
+    fn names_with(
+        typed_with_cursor: &str,
+        cache: &HashMap<(&str, &str), SearchResults>,
+        snippets: bool,
+    ) -> Names {
         let text = GOOD.replacen(
             "{\"com.example.listed\"",
             &format!("{{{typed_with_cursor}\n\"com.example.listed\""),
@@ -214,6 +321,7 @@ mod tests {
             &good.analysis,
             &query,
             Encoding::Utf16,
+            snippets,
             |url, text| cache.get(&(url, text)).cloned(),
         )
     }
@@ -238,11 +346,78 @@ mod tests {
             [
                 ("https://a.example", "com.example"),
                 ("https://b.example", "com.example.tools.pro"),
+                (UNITY, "com"),
             ]
         );
-        // A text under no scope asks nothing.
+        // A text under no scope asks only the default registry, for the part before its dot.
         let n = names("\"org.|", &HashMap::new());
+        assert!(n.items.is_empty() && n.incomplete);
+        assert_eq!(wanted(&n), [(UNITY, "org")]);
+        // Two characters and no dot: too short to search anything.
+        let n = names("\"or|", &HashMap::new());
         assert!(n.items.is_empty() && !n.incomplete && n.wanted.is_empty());
+    }
+
+    #[test]
+    fn the_default_registry_serves_names_no_scope_matches() {
+        let cache = HashMap::from([(
+            (UNITY, "com.unity"),
+            results(
+                &[
+                    "com.unity.ugui",
+                    "com.unity.textmeshpro",
+                    "com.unity.timeline",
+                ],
+                true,
+            ),
+        )]);
+        // Cut short: shown meanwhile, and the typed text is searched as well.
+        let n = names("\"com.unity.t|", &cache);
+        assert_eq!(labels(&n), ["com.unity.textmeshpro", "com.unity.timeline"]);
+        assert_eq!(
+            n.items[0].detail.as_deref(),
+            Some("Unity registry, latest 1.2.0")
+        );
+        assert!(n.incomplete);
+        assert_eq!(wanted(&n), [(UNITY, "com.unity.t")]);
+        // A name a scope would route elsewhere is not offered from Unity's registry.
+        let cache = HashMap::from([
+            (
+                (UNITY, "com"),
+                results(&["com.example.fromunity", "com.other"], false),
+            ),
+            (("https://a.example", "com.example"), results(&[], false)),
+            (
+                ("https://b.example", "com.example.tools.pro"),
+                results(&[], false),
+            ),
+        ]);
+        let n = names("\"com.|", &cache);
+        assert_eq!(labels(&n), ["com.other"]);
+        assert!(!n.incomplete && n.wanted.is_empty());
+    }
+
+    #[test]
+    fn with_snippets_the_version_is_a_tab_stop() {
+        let cache = HashMap::from([
+            ((UNITY, "com"), results(&["com.other"], false)),
+            (("https://a.example", "com.example"), results(&[], false)),
+            (
+                ("https://b.example", "com.example.tools.pro"),
+                results(&[], false),
+            ),
+        ]);
+        let n = names_with("\"com.|", &cache, true);
+        let item = &n.items[0];
+        assert_eq!(item.insert_text_format, Some(InsertTextFormat::SNIPPET));
+        let Some(CompletionTextEdit::Edit(edit)) = &item.text_edit else {
+            panic!()
+        };
+        assert_eq!(edit.new_text, r#""com.other": "${1:1.2.0}","#);
+        assert_eq!(snippet_escape(r"a$b}c\d"), r"a\$b\}c\\d");
+        // Without snippet support: plain text.
+        let n = names_with("\"com.|", &cache, false);
+        assert_eq!(n.items[0].insert_text_format, None);
     }
 
     #[test]
@@ -266,6 +441,8 @@ mod tests {
                 results(&["com.example.tools.pro.x", "com.example.other"], false),
             ),
         ]);
+        let mut cache = cache;
+        cache.insert((UNITY, "com"), results(&[], false));
         let n = names("\"com.ex|", &cache);
         assert!(!n.incomplete && n.wanted.is_empty());
         assert_eq!(labels(&n), ["com.example.tools", "com.example.tools.pro.x"]);

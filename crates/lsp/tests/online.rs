@@ -228,14 +228,39 @@ fn search_answer(names: &[&str]) -> Value {
     json!({"objects": objects, "total": names.len()})
 }
 
+thread_local! {
+    /// The legacy-registry server of the test running on this thread: its URL and requests.
+    static LEGACY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static LEGACY_SEEN: std::cell::RefCell<Arc<Mutex<Vec<String>>>> = std::cell::RefCell::new(Arc::default());
+}
+
+fn legacy_searches() -> Vec<String> {
+    searches(&LEGACY_SEEN.with(|l| l.borrow().clone()))
+}
+
 /// Registry A (`com.example`), whose search also returns names that are not its own, and
-/// registry B (`com.example.tools.pro`, a longer scope that captures some of A's names).
+/// registry B (`com.example.tools.pro`, a longer scope that captures some of A's names); and a
+/// legacy `registry` (its requests are returned by [`legacy_searches`]).
 async fn two_registries() -> (
     String,
     Arc<Mutex<Vec<String>>>,
     String,
     Arc<Mutex<Vec<String>>>,
 ) {
+    let (legacy, legacy_seen) = serve(|path| {
+        if path.starts_with("/-/v1/search") {
+            // One name no scope matches, one that A's scope routes (not the default's to offer).
+            (
+                200,
+                search_answer(&["com.exotic.thing", "com.example.captured"]),
+            )
+        } else {
+            (404, json!({"error": "not found"}))
+        }
+    })
+    .await;
+    LEGACY.with(|l| *l.borrow_mut() = legacy);
+    LEGACY_SEEN.with(|l| *l.borrow_mut() = legacy_seen);
     let (a, a_seen) = serve(|path| {
         if path.starts_with("/-/v1/search") {
             let names = [
@@ -261,9 +286,13 @@ async fn two_registries() -> (
     (a, a_seen, b, b_seen)
 }
 
+/// The manifest of the package-name tests. Its legacy `registry` (the default registry, searched
+/// for names no scope matches) is a third local server, so that no test ever asks Unity's.
 fn two_registry_manifest(a: &str, b: &str, typed: &str) -> String {
+    let legacy = LEGACY.with(|l| l.borrow().clone());
     format!(
         r#"{{
+  "registry": "{legacy}",
   "dependencies": {{
     {typed}
     "com.example.present": "1.0.0"
@@ -303,7 +332,10 @@ fn labels(result: &Value) -> Vec<String> {
 async fn package_names_complete_from_the_registries_searches() {
     let (a, a_seen, b, b_seen) = two_registries().await;
     let mut client = inproc::with_options(
-        json!({"online": true, "registryTimeout": 5, "trustedRegistries": [a, b]}),
+        // The legacy `registry` is a loopback server too: trusted like the others, or the
+        // server would rightly never search it.
+        json!({"online": true, "registryTimeout": 5,
+            "trustedRegistries": [a, b, LEGACY.with(|l| l.borrow().clone())]}),
     )
     .await;
     let text = two_registry_manifest(&a, &b, "");
@@ -337,7 +369,11 @@ async fn package_names_complete_from_the_registries_searches() {
     };
     assert_eq!(
         labels(&result),
-        ["com.example.tools", "com.example.tools.pro.kit"],
+        [
+            "com.example.tools",
+            "com.example.tools.pro.kit",
+            "com.exotic.thing"
+        ],
         "{result}"
     );
     assert_ne!(result["isIncomplete"], true, "{result}");
@@ -345,6 +381,13 @@ async fn package_names_complete_from_the_registries_searches() {
     assert_eq!(items[0]["detail"], "A, latest 1.2.0");
     assert_eq!(items[0]["documentation"], "About com.example.tools");
     assert_eq!(items[1]["detail"], "B, latest 1.2.0");
+    assert!(
+        items[2]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("(registry), latest 1.2.0"),
+        "{result}"
+    );
     // The key has no value yet: the completion writes it, and the comma before the next member.
     let completed = apply_edits(&typing, &[items[0]["textEdit"].clone()]);
     assert_eq!(
@@ -361,6 +404,8 @@ async fn package_names_complete_from_the_registries_searches() {
         searches(&b_seen),
         ["/-/v1/search?text=com.example.tools.pro&from=0&size=250"]
     );
+    // The default registry, for the part before the typed text's last dot.
+    assert_eq!(legacy_searches(), ["/-/v1/search?text=com&from=0&size=250"]);
 
     // Typing on narrows the cached answers down without asking again (they were whole).
     let longer = two_registry_manifest(&a, &b, "\"com.example.tools.p");
@@ -376,6 +421,7 @@ async fn package_names_complete_from_the_registries_searches() {
     client.drain(Duration::from_millis(200)).await;
     assert_eq!(searches(&a_seen).len(), 1);
     assert_eq!(searches(&b_seen).len(), 1);
+    assert_eq!(legacy_searches().len(), 1);
 }
 
 #[tokio::test]
@@ -416,6 +462,7 @@ async fn no_search_is_made_when_online_is_false() {
 
     assert_eq!(*a_seen.lock().unwrap(), Vec::<String>::new());
     assert_eq!(*b_seen.lock().unwrap(), Vec::<String>::new());
+    assert_eq!(legacy_searches(), Vec::<String>::new());
 }
 
 /// A manifest naming `url` as a scoped registry and as the legacy `registry` (a beacon).

@@ -35,7 +35,7 @@ pub(crate) fn is_well_formed(s: &str) -> bool {
 }
 
 /// What is wrong with a scope's shape, if anything.
-fn problem(s: &str) -> Option<&'static str> {
+pub(crate) fn problem(s: &str) -> Option<&'static str> {
     if s.trim().is_empty() {
         return Some("is empty");
     }

@@ -219,6 +219,11 @@ mod version_not_found;
 mod wrong_type;
 
 pub use dead_registry::DEAD_REGISTRY;
+// For `crate::naming`, which checks names typed outside a manifest (an editor's rename).
+pub(crate) use dependency_names::problem as package_name_problem;
+pub(crate) use glob_scope::GLOB_CHARS;
+pub(crate) use invalid_scope::problem as scope_shape_problem;
+
 pub use dependency_names::INVALID_PACKAGE_NAME;
 pub use duplicate_key::DUPLICATE_KEY;
 pub use duplicate_registry::DUPLICATE_REGISTRY;

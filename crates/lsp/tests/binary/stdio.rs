@@ -520,3 +520,285 @@ async fn document_symbols_are_bounded_on_a_large_manifest() {
         "the rest is summarised"
     );
 }
+
+/// A manifest for navigation: a package named in every place, a scope routing two
+/// dependencies, a key written with an escape, and non-ASCII text before names on their lines.
+const NAV_URI: &str = "file:///game/Packages/manifest.json";
+const NAV: &str = r#"{
+  "dependencies": {
+    "com.ex\u0061mple.tools": "1.2.0",
+    "com.example.b": "1.0.0", "jp.keijiro.klak": "2.0.0"
+  },
+  "testables": ["com.example.tools"],
+  "pinnedPackages": ["com.example.tools"],
+  "scopedRegistries": [
+    {"name": "Ünïcödé 😀", "url": "https://package.openupm.com", "scopes": ["com.example", "jp.keijiro", "com.example.tools"]}
+  ]
+}
+"#;
+
+async fn navigation_session() -> (TestClient, Child) {
+    let (mut client, child) = spawn();
+    let init = client
+        .initialize(
+            json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+            json!({"online": false}),
+        )
+        .await;
+    let caps = &init["capabilities"];
+    assert_eq!(caps["referencesProvider"], true, "{caps}");
+    assert_eq!(caps["documentHighlightProvider"], true, "{caps}");
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true, "{caps}");
+    assert_eq!(caps["workspaceSymbolProvider"], true, "{caps}");
+    assert_eq!(
+        caps["semanticTokensProvider"]["legend"]["tokenTypes"],
+        json!(["namespace", "type", "number"]),
+        "{caps}"
+    );
+    client.open(NAV_URI, 1, NAV).await;
+    client.diagnostics(NAV_URI, 1).await;
+    (client, child)
+}
+
+fn at(needle: &str, nth: usize) -> Value {
+    json!({"textDocument": {"uri": NAV_URI}, "position": find(NAV, needle, nth, 1)})
+}
+
+/// The texts of `NAV` that locations or edits cover.
+fn covered(ranges: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            let marked = common::apply_edits(
+                NAV,
+                &[
+                    json!({"range": {"start": r["end"], "end": r["end"]}, "newText": "»"}),
+                    json!({"range": {"start": r["start"], "end": r["start"]}, "newText": "«"}),
+                ],
+            );
+            let a = marked.find('«').unwrap();
+            let b = marked.find('»').unwrap();
+            marked[a + '«'.len_utf8()..b].to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn references_and_highlights_reach_every_place() {
+    let (mut client, mut child) = navigation_session().await;
+    // From a package name: its key (escaped), testables, pinnedPackages, the equal scope.
+    let mut params = at("\"com.example.tools\"", 0);
+    params["context"] = json!({"includeDeclaration": true});
+    let refs = client.request("textDocument/references", params).await;
+    let ranges: Vec<Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"].clone())
+        .collect();
+    assert_eq!(
+        covered(&ranges),
+        [
+            "\"com.ex\\u0061mple.tools\"",
+            "\"com.example.tools\"",
+            "\"com.example.tools\"",
+            "\"com.example.tools\"",
+        ]
+    );
+    assert!(refs.as_array().unwrap().iter().all(|l| l["uri"] == NAV_URI));
+    // From a scope (after non-ASCII text on its line): itself and the dependencies it routes.
+    let mut params = at("\"com.example\"", 0);
+    params["context"] = json!({"includeDeclaration": false});
+    let refs = client.request("textDocument/references", params).await;
+    let ranges: Vec<Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"].clone())
+        .collect();
+    assert_eq!(covered(&ranges), ["\"com.example.b\""]);
+    // And back: from the dependency to the scope that routes it.
+    let highlights = client
+        .request(
+            "textDocument/documentHighlight",
+            at("\"jp.keijiro.klak\"", 0),
+        )
+        .await;
+    let list = highlights.as_array().unwrap();
+    let ranges: Vec<Value> = list.iter().map(|h| h["range"].clone()).collect();
+    assert_eq!(covered(&ranges), ["\"jp.keijiro\"", "\"jp.keijiro.klak\""]);
+    // In document order: the dependency key is the write, the scope a read.
+    let kinds: Vec<i64> = list.iter().map(|h| h["kind"].as_i64().unwrap()).collect();
+    assert_eq!(kinds, [3, 2]);
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn rename_of_a_package_and_of_a_scope() {
+    let (mut client, mut child) = navigation_session().await;
+    let prepared = client
+        .request("textDocument/prepareRename", at("\"com.example.tools\"", 1))
+        .await;
+    assert_eq!(prepared["placeholder"], "com.example.tools");
+    assert_eq!(covered(&[prepared["range"].clone()]), ["com.example.tools"]);
+    // A version and a registry name are not renamable: an error the editor shows.
+    for needle in ["\"1.2.0\"", "\"Ünïcödé"] {
+        let answer = client
+            .request_raw("textDocument/prepareRename", at(needle, 0))
+            .await;
+        assert_eq!(answer["error"]["code"], -32803, "{answer}");
+    }
+    let mut params = at("\"com.example.tools\"", 1);
+    params["newName"] = json!("com.example.gadgets");
+    let edit = client.request("textDocument/rename", params).await;
+    let edits = edit["changes"][NAV_URI].as_array().unwrap().clone();
+    let renamed = common::apply_edits(NAV, &edits);
+    assert_eq!(
+        renamed,
+        NAV.replace("com.ex\\u0061mple.tools", "com.example.gadgets")
+            .replace("com.example.tools", "com.example.gadgets")
+    );
+    // An invalid new name is refused with the rule's reason.
+    let mut params = at("\"com.example.b\"", 0);
+    params["newName"] = json!("@acme/b");
+    let answer = client.request_raw("textDocument/rename", params).await;
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("@scope"),
+        "{answer}"
+    );
+    // A scope: only the scope strings equal to it change.
+    let mut params = at("\"jp.keijiro\"", 0);
+    params["newName"] = json!("jp.keijiro.klak");
+    let edit = client.request("textDocument/rename", params).await;
+    let edits = edit["changes"][NAV_URI].as_array().unwrap().clone();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(
+        common::apply_edits(NAV, &edits),
+        NAV.replace("\"jp.keijiro\"]", "\"jp.keijiro.klak\"]")
+            .replace("\"jp.keijiro\", ", "\"jp.keijiro.klak\", ")
+    );
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn key_documentation_and_workspace_symbols() {
+    let (mut client, mut child) = navigation_session().await;
+    let hover = client
+        .request("textDocument/hover", at("\"pinnedPackages\"", 0))
+        .await;
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("https://docs.unity3d.com/Manual/upm-manifestPrj.html"),
+        "{text}"
+    );
+    assert!(text.contains("Example: `\"pinnedPackages\": "), "{text}");
+    let hover = client.request("textDocument/hover", at("\"url\"", 0)).await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("scoped registry property")
+    );
+    // Key completion carries the same documentation.
+    let other = "file:///other/Packages/manifest.json";
+    client.open(other, 1, "{\n  \n}").await;
+    client.diagnostics(other, 1).await;
+    let completion = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": other}, "position": common::pos(1, 2)}),
+        )
+        .await;
+    let items = completion.as_array().unwrap();
+    let lock = items
+        .iter()
+        .find(|i| i["label"] == "enableLockFile")
+        .unwrap();
+    assert!(
+        lock["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("packages-lock.json"),
+        "{lock}"
+    );
+    // Semantic tokens: 3 package names and their 3 versions, testables, pinnedPackages, 3 scopes.
+    let tokens = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": NAV_URI}}),
+        )
+        .await;
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let types: Vec<u64> = data.chunks(5).map(|t| t[3]).collect();
+    assert_eq!(types, [1, 2, 1, 2, 1, 2, 1, 1, 0, 0, 0]);
+    // The last scope, on the registry line after non-ASCII text: its UTF-16 column.
+    let line = NAV.lines().position(|l| l.contains("Ünïcödé")).unwrap();
+    let before = &NAV.lines().nth(line).unwrap()[..NAV
+        .lines()
+        .nth(line)
+        .unwrap()
+        .rfind("\"com.example.tools\"")
+        .unwrap()];
+    let last = &data[data.len() - 5..];
+    assert_eq!(
+        last[1] as usize,
+        before.chars().map(char::len_utf16).sum::<usize>() - {
+            let second = &NAV.lines().nth(line).unwrap()[..NAV
+                .lines()
+                .nth(line)
+                .unwrap()
+                .rfind("\"jp.keijiro\"")
+                .unwrap()];
+            second.chars().map(char::len_utf16).sum::<usize>()
+        }
+    );
+    assert_eq!(last[2], "\"com.example.tools\"".len() as u64);
+    // Workspace symbols across both open manifests.
+    client
+        .change_all(
+            other,
+            2,
+            r#"{"dependencies": {"com.example.other": "1.0.0"}}"#,
+        )
+        .await;
+    client.diagnostics(other, 2).await;
+    let symbols = client
+        .request("workspace/symbol", json!({"query": "EXAMPLE.T"}))
+        .await;
+    let found: Vec<(String, String)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["location"]["uri"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("com.example.tools".to_string(), NAV_URI.to_string()),
+            ("com.example.tools".to_string(), NAV_URI.to_string()),
+        ]
+    );
+    let symbols = client
+        .request("workspace/symbol", json!({"query": "com.example.o"}))
+        .await;
+    assert_eq!(symbols[0]["location"]["uri"], other);
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
