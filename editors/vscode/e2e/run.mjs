@@ -172,6 +172,9 @@ writeJson(path.join(userData, 'User', 'settings.json'), {
   'editor.hover.delay': 100,
   'workbench.colorTheme': 'Default Light Modern',
   'window.commandCenter': false,
+  // The user trusts the (loopback) registry for online checks: still nothing is asked until the
+  // workspace is trusted, and then only because the user listed it here.
+  'manifestLint.trustedRegistries': [`http://127.0.0.1:${registry.port}`],
 });
 // A remote window (code-server is one) reads machine-scoped settings from here, not from User.
 writeJson(path.join(userData, 'Machine', 'settings.json'), {});

@@ -312,6 +312,16 @@ class ServerController {
       initializationFailedHandler: () => false,
       middleware: {
         handleDiagnostics: (uri, diagnostics, next) => next(uri, withoutJsonServiceDuplicates(uri, diagnostics)),
+        // Clients that pull diagnostics (the server prefers pull where the client offers it) get
+        // the same filtering: VS Code's JSON service already reports these.
+        provideDiagnostics: async (document, previousResultId, token, next) => {
+          const report = await next(document, previousResultId, token);
+          if (!report || !('items' in report)) {
+            return report;
+          }
+          const uri = document instanceof vscode.Uri ? document : document.uri;
+          return { ...report, items: withoutJsonServiceDuplicates(uri, report.items) };
+        },
         provideCodeActions: async (document, range, context, token, next) => plainTitles(await next(document, range, context, token)),
         workspace: {
           // The extension pushes `manifestLint` changes itself (onConfigurationChanged, with the
