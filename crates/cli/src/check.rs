@@ -22,26 +22,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         return EXIT_USAGE;
     }
     let mut io_failed = false;
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        match locate::find_upwards() {
-            Ok(path) => vec![path],
-            Err(message) => {
-                crate::error(message);
-                return EXIT_USAGE;
-            }
-        }
-    } else {
-        args.paths
-            .iter()
-            .filter_map(|p| match locate::manifest_path(p) {
-                Ok(path) => Some(path),
-                Err(message) => {
-                    crate::error(message);
-                    io_failed = true;
-                    None
-                }
-            })
-            .collect()
+    let Some(paths) = locate::manifest_paths(&args.paths, &mut io_failed) else {
+        return EXIT_USAGE;
     };
 
     let mut configs = Configs::new(args.config.clone(), args.no_config, args.rules.clone());

@@ -1,8 +1,6 @@
 //! `manifest-lint format`: rewrites manifests in the layout Unity's Package Manager writes, with
 //! the core's formatter (the language server's too).
 
-use std::path::PathBuf;
-
 use manifest_lint_core::format::{FormatError, format};
 use manifest_lint_core::{Encoding, LineIndex};
 
@@ -10,26 +8,8 @@ use crate::{EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, FormatArgs, fixing, locate};
 
 pub(crate) fn run(args: &FormatArgs) -> u8 {
     let mut failed = false;
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        match locate::find_upwards() {
-            Ok(path) => vec![path],
-            Err(message) => {
-                crate::error(message);
-                return EXIT_USAGE;
-            }
-        }
-    } else {
-        args.paths
-            .iter()
-            .filter_map(|p| match locate::manifest_path(p) {
-                Ok(path) => Some(path),
-                Err(message) => {
-                    crate::error(message);
-                    failed = true;
-                    None
-                }
-            })
-            .collect()
+    let Some(paths) = locate::manifest_paths(&args.paths, &mut failed) else {
+        return EXIT_USAGE;
     };
     let mut changed = 0;
     let mut unchanged = 0;

@@ -25,6 +25,34 @@ pub fn manifest_path(given: &Path) -> Result<PathBuf, String> {
 }
 
 /// Searches the current folder and its parents for `Packages/manifest.json`.
+/// The manifests a command was given (each a manifest or a project folder), or the one found
+/// upwards from the current folder when none was. A path that names no manifest is reported on
+/// stderr and sets `failed`; `None` when there was nothing to search upwards from.
+pub fn manifest_paths(given: &[PathBuf], failed: &mut bool) -> Option<Vec<PathBuf>> {
+    if given.is_empty() {
+        return match find_upwards() {
+            Ok(path) => Some(vec![path]),
+            Err(message) => {
+                crate::error(message);
+                None
+            }
+        };
+    }
+    Some(
+        given
+            .iter()
+            .filter_map(|p| match manifest_path(p) {
+                Ok(path) => Some(path),
+                Err(message) => {
+                    crate::error(message);
+                    *failed = true;
+                    None
+                }
+            })
+            .collect(),
+    )
+}
+
 pub fn find_upwards() -> Result<PathBuf, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;

@@ -11,22 +11,12 @@ use std::time::{Duration, Instant};
 
 use common::{MANIFEST, TestClient, URI, codes, find};
 use serde_json::{Value, json};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 const BIN: &str = env!("CARGO_BIN_EXE_manifest-lint");
 
 fn spawn() -> (TestClient, Child) {
-    let mut child = Command::new(BIN)
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start manifest-lint lsp");
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    (TestClient::new(stdout, stdin), child)
+    common::spawn_server(BIN)
 }
 
 async fn exit_status(child: &mut Child) -> std::process::ExitStatus {

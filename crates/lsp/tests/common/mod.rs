@@ -371,3 +371,19 @@ pub fn codes(diagnostics: &[Value]) -> Vec<String> {
         .map(|d| d["code"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Starts `bin lsp` with piped stdio (stderr shown) and a client on it; the process is killed
+/// when the handle is dropped.
+pub fn spawn_server(bin: &str) -> (TestClient, tokio::process::Child) {
+    let mut child = tokio::process::Command::new(bin)
+        .arg("lsp")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start manifest-lint lsp");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (TestClient::new(stdout, stdin), child)
+}
