@@ -24,6 +24,7 @@ pub mod lock;
 pub mod model;
 pub mod naming;
 pub mod parse;
+pub mod project;
 pub mod resolve;
 pub mod rules;
 pub mod text;
