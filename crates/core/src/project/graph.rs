@@ -13,9 +13,8 @@
 //! 3. **Version selection** ([`super::select`]) by the Editor version of
 //!    `ProjectSettings/ProjectVersion.txt` (2020.1 and later when there is none). A package
 //!    embedded, local or from Git is preferred over every version request for it.
-//! 4. **Depth**: the fewest levels from the project through requests of the chosen version (a
-//!    manifest entry that a package's higher request overrode no longer counts: Unity then
-//!    records the depth of that request).
+//! 4. **Depth**: the fewest levels from the project, where a manifest entry that a package's
+//!    higher request overrode no longer counts ([`leads_to`]), as Unity's lock files record it.
 //!
 //! Walks repeat until the chosen versions settle (a newer version can bring other
 //! dependencies), at most [`MAX_WALKS`] times.
@@ -42,6 +41,7 @@ pub const MAX_PACKAGES: usize = 10_000;
 struct LockRecord {
     version: Option<String>,
     source: Option<String>,
+    url: Option<String>,
     hash: Option<String>,
     dependencies: Option<Vec<(String, String)>>,
 }
@@ -63,6 +63,7 @@ fn read_lock(text: &str) -> HashMap<String, LockRecord> {
                 LockRecord {
                     version: string("version"),
                     source: string("source"),
+                    url: string("url"),
                     hash: string("hash"),
                     dependencies: entry
                         .get("dependencies")
@@ -431,7 +432,42 @@ impl Context<'_, '_> {
         } else {
             self.rule
         };
-        select::select(&reqs, rule, self.strategy, available.as_deref())
+        let chosen = select::select(&reqs, rule, self.strategy, available.as_deref())?;
+        Some(self.locked(name, requests, chosen, available.as_deref()))
+    }
+
+    /// Unity re-uses the lock file's version of an indirect dependency as long as it satisfies
+    /// the requests ("Lock files" in Unity's manual): a locked version at least the chosen one,
+    /// from the registry the package resolves to now (and, online, that the registry still has).
+    fn locked(
+        &self,
+        name: &str,
+        requests: &[Req],
+        chosen: String,
+        available: Option<&[&str]>,
+    ) -> String {
+        // Before 2020.1 a version is exact (no range a newer locked version would satisfy).
+        if self.rule == Rule::FewestLevels || requests.iter().any(|r| r.level == 0) {
+            return chosen;
+        }
+        let Some(record) = self.lock.get(name) else {
+            return chosen;
+        };
+        let (Some(locked), Some("registry")) = (&record.version, record.source.as_deref()) else {
+            return chosen;
+        };
+        let same_registry = record
+            .url
+            .as_deref()
+            .is_none_or(|u| crate::lock::same_registry(u, &self.registry(name)));
+        let still_there = available.is_none_or(|a| a.contains(&locked.as_str()));
+        match (
+            semver::Version::parse(locked),
+            semver::Version::parse(&chosen),
+        ) {
+            (Ok(l), Ok(c)) if l >= c && same_registry && still_there => locked.clone(),
+            _ => chosen,
+        }
     }
 
     /// One breadth-first walk, with the versions of `prev` where it has them.
@@ -504,11 +540,15 @@ impl Context<'_, '_> {
     }
 
     fn finish(&self, walk: &Walk, mut unknown: Vec<String>) -> ProjectGraph {
-        // Depth through the requests that chose the version (all requests when none did).
+        // Depth: the fewest levels from the project, where a manifest entry whose version lost
+        // to a package's higher request no longer counts (Unity then records the depth of the
+        // package requests).
         let counts = |name: &str, req: &Req| match walk.used.get(name) {
             Some(chosen) if !self.builtin(name) => {
-                let any = walk.requests[name].iter().any(|r| &r.version == chosen);
-                !any || &req.version == chosen
+                let any = walk.requests[name]
+                    .iter()
+                    .any(|r| leads_to(r.from.is_none(), &r.version, chosen));
+                !any || leads_to(req.from.is_none(), &req.version, chosen)
             }
             _ => true,
         };
@@ -627,6 +667,14 @@ impl Context<'_, '_> {
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         ProjectGraph { packages, unknown }
     }
+}
+
+/// Whether a request counts for the depth of the chosen version, as Unity's lock files show it:
+/// every package's request does (the fewest levels from the project win), the manifest's own
+/// only when it names that very version: a direct dependency that a package's higher request
+/// overrode is recorded at the depth of the packages that request it.
+fn leads_to(manifest: bool, requested: &str, chosen: &str) -> bool {
+    !manifest || requested == chosen
 }
 
 fn missing_words(missing: &Missing) -> String {
@@ -763,9 +811,10 @@ mod tests {
             ..Default::default()
         };
         let graph = resolve(&input);
-        // 2020+ (no ProjectVersion.txt): the highest request wins; depth through that request.
+        // 2020+ (no ProjectVersion.txt): the highest request wins; the depth is the fewest
+        // levels of the packages' requests.
         let c = graph.package("com.c").unwrap();
-        assert_eq!((c.version.as_str(), c.depth), ("2.0.0", 2));
+        assert_eq!((c.version.as_str(), c.depth), ("2.0.0", 1));
         assert_eq!(c.requested_by, vec!["com.a", "com.d"]);
         assert!(graph.unknown.is_empty(), "{:?}", graph.unknown);
         // 2019: the fewest levels win, and com.c@1.0.0's dependencies are not in the lock.
@@ -777,6 +826,39 @@ mod tests {
         let c = graph.package("com.c").unwrap();
         assert_eq!((c.version.as_str(), c.depth), ("1.0.0", 1));
         assert_eq!(graph.unknown.len(), 1, "{:?}", graph.unknown);
+    }
+
+    #[test]
+    fn locked_versions_are_reused_and_overridden_manifest_entries_lose_depth_0() {
+        let lock = r#"{"dependencies": {
+          "com.a": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.x": "1.2.0", "com.y": "1.0.0"}, "url": "https://packages.unity.com"},
+          "com.x": {"version": "1.2.0", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com"},
+          "com.y": {"version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com"}
+        }}"#;
+        let manifest = r#"{"dependencies": {"com.a": "1.0.0", "com.x": "1.1.0"}}"#;
+        let graph = resolve(&ProjectInput {
+            manifest,
+            lock: Some(lock),
+            ..Default::default()
+        });
+        // com.x: the manifest asks 1.1.0, com.a 1.2.0; 1.2.0 wins and its depth is com.a's + 1.
+        let x = graph.package("com.x").unwrap();
+        assert_eq!((x.version.as_str(), x.depth), ("1.2.0", 1));
+        assert_eq!(x.requested_by, vec!["manifest", "com.a"]);
+        // com.y: requested 1.0.0, locked at 1.0.4: Unity keeps the locked version.
+        let y = graph.package("com.y").unwrap();
+        assert_eq!(y.version, "1.0.4");
+        // Not when the lock came from another registry than the one the scopes pick now.
+        let moved = lock.replace(
+            r#""version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com""#,
+            r#""version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://old.example.com""#,
+        );
+        let graph = resolve(&ProjectInput {
+            manifest,
+            lock: Some(&moved),
+            ..Default::default()
+        });
+        assert_eq!(graph.package("com.y").unwrap().version, "1.0.0");
     }
 
     #[test]
