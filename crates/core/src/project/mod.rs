@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod check;
+
 /// The texts of a project's files. Paths are for messages only, `/`-separated and relative to
 /// the project folder (the folder that holds `Packages/manifest.json`).
 #[derive(Debug, Clone, Default)]

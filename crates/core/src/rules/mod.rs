@@ -93,6 +93,8 @@ pub struct Context<'a> {
     pub input: &'a InputProblems,
     /// The lock file beside the manifest, parsed (or why it could not be), for `stale-lock`.
     pub lock: Option<&'a Result<crate::lock::LockFile, crate::lock::LockError>>,
+    /// The project around the manifest, when its files were given (the project rules).
+    pub project: Option<&'a crate::project::check::ProjectContext<'a>>,
 }
 
 impl Context<'_> {
@@ -199,6 +201,7 @@ mod invalid_scope;
 mod invalid_value;
 mod invalid_version;
 mod legacy_registry;
+mod local_package_missing;
 mod missing_property;
 mod npm_scope_notation;
 mod obsolete_package;
@@ -242,6 +245,7 @@ pub use invalid_scope::INVALID_SCOPE;
 pub use invalid_value::INVALID_VALUE;
 pub use invalid_version::INVALID_VERSION;
 pub use legacy_registry::LEGACY_REGISTRY;
+pub use local_package_missing::LOCAL_PACKAGE_MISSING;
 pub use missing_property::MISSING_PROPERTY;
 pub use npm_scope_notation::NPM_SCOPE_NOTATION;
 pub use obsolete_package::OBSOLETE_PACKAGE;
@@ -298,6 +302,8 @@ pub static RULES: &[&RuleMeta] = &[
     &PACKAGE_NOT_FOUND,
     &VERSION_NOT_FOUND,
     &REGISTRY_NOT_CHECKED,
+    // The project diagnostics (with the project's files: `check PROJECT`, the language server).
+    &LOCAL_PACKAGE_MISSING,
 ];
 
 /// Looks a rule up by id.
