@@ -101,10 +101,10 @@ impl Analysis {
     /// what Unity never fetches is left out too: embedded packages (`Packages/<dir>/`, by the
     /// name their `package.json` gives) and what the lock file records as `builtin`.
     pub fn probe_targets_in(&self, project: &project::ProjectInput<'_>) -> Vec<facts::ProbeTarget> {
-        let context = project::check::ProjectContext::new(project, &self.manifest);
+        let embedded = project::check::embedded_package_names(project);
         let builtin = project::check::lock_builtins(project.lock);
         self.probe_targets_skipping(
-            |name| context.is_embedded(name),
+            |name| embedded.iter().any(|e| e == name),
             |name| builtin.iter().any(|b| b == name),
         )
     }
@@ -232,9 +232,7 @@ fn finish(
     let manifest = Manifest::from_ast(ast);
     let resolver = Resolver::new(&manifest);
     let lock = options.lock.map(lock::parse_lock);
-    let project = options
-        .project
-        .map(|input| project::check::ProjectContext::new(input, &manifest));
+    let project = options.project.map(project::check::ProjectContext::new);
     let ctx = rules::Context {
         text,
         ast,
