@@ -516,13 +516,25 @@ fn major_version_conflicts() {
     );
     let mut p = Project::new(&manifest);
     p.lock = Some(&lock);
+    // 2020.1 and later: the highest wins; the manifest's entry only gets a newer major.
+    assert_eq!(
+        found(&p.lint(), &manifest, &["major-version-conflict"]),
+        vec![(
+            "major-version-conflict".into(),
+            Severity::Info,
+            "\"com.acme.core\"".into(),
+            "`com.acme.core` is requested at different major versions (1.4.0 by the manifest, 2.0.0 by com.acme.game@1.0.0); Unity installs 2.0.0".into()
+        )]
+    );
+    // 2019.x: the request closest to the project wins, and holds com.acme.game back.
+    p.version = Some("m_EditorVersion: 2019.4.40f1\n");
     assert_eq!(
         found(&p.lint(), &manifest, &["major-version-conflict"]),
         vec![(
             "major-version-conflict".into(),
             Severity::Warning,
             "\"com.acme.core\"".into(),
-            "`com.acme.core` is requested at different major versions (1.4.0 by the manifest, 2.0.0 by com.acme.game@1.0.0); Unity installs 2.0.0".into()
+            "`com.acme.core` is requested at different major versions (1.4.0 by the manifest, 2.0.0 by com.acme.game@1.0.0); Unity installs 1.4.0".into()
         )]
     );
 
@@ -548,6 +560,7 @@ fn major_version_conflicts() {
     let got = found(&p.lint(), &manifest, &["major-version-conflict"]);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].2, "\"com.acme.a\"");
+    assert_eq!(got[0].1, Severity::Info);
     assert!(got[0].3.contains("Unity installs 2.1.0"), "{}", got[0].3);
 
     // Same major: nothing.
@@ -681,4 +694,23 @@ mod online {
             ]
         );
     }
+}
+
+#[test]
+fn a_package_request_the_manifest_overrides_is_not_read_by_unity() {
+    // As in real projects' lock files: Git packages asking for Git URLs (or `v1.0.7`) of
+    // packages the manifest lists itself.
+    let manifest = manifest_with(
+        r#""com.acme.local": "file:../local", "com.acme.core": "https://github.com/acme/core.git", "com.acme.sf": "1.0.8""#,
+    );
+    let json = r#"{"name": "com.acme.local", "version": "1.0.0", "dependencies": {
+        "com.acme.core": "https://github.com/acme/core.git#v2", "com.acme.sf": "v1.0.7"}}"#;
+    let mut p = Project::new(&manifest);
+    p.disk = vec![local(
+        "com.acme.local",
+        "file:../local",
+        "local/package.json",
+        Ok(json),
+    )];
+    assert!(found(&p.lint(), &manifest, &["invalid-transitive-dependency"]).is_empty());
 }

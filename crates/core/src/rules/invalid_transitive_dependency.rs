@@ -9,7 +9,10 @@ declare_rule! {
     /// the lock file, one from a registry) whose `dependencies` name a Git URL, a `file:` path, a
     /// range (`^1.2.0`, `~1.2`, `>=1`), a tag (`latest`) or anything else that is not an exact
     /// SemVer version. It is reported at the manifest's dependency that pulls the package in,
-    /// with the chain of packages.
+    /// with the chain of packages. Not reported when the project names that dependency itself
+    /// (a manifest entry of any kind, or an embedded package): the project's choice then wins
+    /// and Unity does not read the package's request, as the lock files of working projects
+    /// show (Git packages asking for other Git URLs, or for `v1.0.7`, that the manifest lists).
     ///
     /// ## Why is this bad?
     /// Only the project manifest may use Git URLs and `file:` paths, and no manifest may use
@@ -55,6 +58,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for (dep, value) in &package.dependencies {
             let Some(kind) = kind(value) else { continue };
+            let named = ctx
+                .manifest
+                .dependencies()
+                .iter()
+                .any(|d| &d.name.value == dep);
+            if named || project.is_embedded(dep) {
+                continue;
+            }
             // Credentials written into a Git URL stay out of the words.
             let shown = crate::url::redact(value);
             report_at_roots(project, ctx.manifest, &package.name, out, |span, chain| {

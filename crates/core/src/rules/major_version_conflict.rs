@@ -10,11 +10,18 @@ declare_rule! {
     /// reported at the manifest's entry for the package when there is one, else at the
     /// manifest's dependencies that pull in the requests Unity does not follow.
     ///
+    /// It is a warning when a package gets an **older** major version than it asks for (Unity
+    /// 2019.x picks the request closest to the project, so a manifest entry can hold a package's
+    /// dependency back). When packages only get a newer major than they ask for, it is for
+    /// information: from 2020.1 Unity installs the highest version requested, and working
+    /// projects do this all the time (`com.unity.ext.nunit` 1.x asked by the Rider integration,
+    /// 2.x installed for the Test Framework).
+    ///
     /// ## Why is this bad?
-    /// Unity installs one version of each package (from 2020.1 the highest requested; in 2019.x
-    /// the one requested closest to the project), so a package built against another major
-    /// version gets one whose API may have breaking changes. Unity's Package Manager reports
-    /// such conflicts in the console as warnings.
+    /// Unity installs one version of each package, so a package built against another major
+    /// version gets one whose API may have breaking changes; an older major than it needs
+    /// usually lacks what it uses and fails to compile. Unity's Package Manager reports such
+    /// conflicts in the console.
     ///
     /// ## Example
     /// ```json
@@ -72,6 +79,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let chosen = package.version.as_str();
+        let chosen_major = major(chosen);
+        // A request for a newer major than installed: that package is held back.
+        let held_back = requests
+            .iter()
+            .any(|(_, v)| major(v).is_some_and(|m| chosen_major.is_some_and(|c| m > c)));
+        let severity = if held_back {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
         let words: Vec<String> = requests
             .iter()
             .map(|(by, v)| match by {
@@ -91,12 +108,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     report_span(ctx.manifest, name),
                     message,
                 )
+                .with_severity(severity)
                 .with_note(note),
             );
             continue;
         }
         // At the roots of the requests Unity does not follow.
-        let chosen_major = major(chosen);
         let mut reported: Vec<Span> = Vec::new();
         for (by, v) in &requests {
             let Some(by) = by else { continue };
@@ -105,7 +122,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             let mut found = Vec::new();
             report_at_roots(project, ctx.manifest, &by.name, &mut found, |span, _| {
-                Diagnostic::new(&MAJOR_VERSION_CONFLICT, span, message.clone()).with_note(note)
+                Diagnostic::new(&MAJOR_VERSION_CONFLICT, span, message.clone())
+                    .with_severity(severity)
+                    .with_note(note)
             });
             for d in found {
                 if !reported.contains(&d.span) {
