@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod check;
 pub mod editor;
 mod graph;
 pub mod select;
