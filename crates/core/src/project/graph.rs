@@ -21,12 +21,12 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde_json::Value;
+use jsonc_parser::ast::Value as JsonValue;
 
 use super::editor::EditorVersion;
 use super::select::{self, Request, Rule, Strategy};
 use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
-use crate::model::Manifest;
+use crate::model::{Manifest, prop_name};
 use crate::resolve::Resolver;
 use crate::version::{self, DependencySource};
 
@@ -47,38 +47,72 @@ struct LockRecord {
 }
 
 fn read_lock(text: &str) -> HashMap<String, LockRecord> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+    let Some(root) = strict_object(text) else {
         return HashMap::new();
     };
-    let Some(Value::Object(deps)) = root.get("dependencies") else {
+    let Some(JsonValue::Object(deps)) = member(&root, "dependencies") else {
         return HashMap::new();
     };
-    deps.iter()
-        .filter_map(|(name, entry)| {
-            let entry = entry.as_object()?;
-            let string = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-            Some((
-                name.clone(),
-                LockRecord {
-                    version: string("version"),
-                    source: string("source"),
-                    url: string("url"),
-                    hash: string("hash"),
-                    dependencies: entry
-                        .get("dependencies")
-                        .and_then(Value::as_object)
-                        .map(string_pairs),
-                },
-            ))
-        })
-        .collect()
+    let mut records = HashMap::new();
+    for prop in &deps.properties {
+        let JsonValue::Object(entry) = &prop.value else {
+            continue;
+        };
+        let string = |k: &str| match member(entry, k) {
+            Some(JsonValue::StringLit(s)) => Some(s.value.to_string()),
+            _ => None,
+        };
+        let record = LockRecord {
+            version: string("version"),
+            source: string("source"),
+            url: string("url"),
+            hash: string("hash"),
+            dependencies: match member(entry, "dependencies") {
+                Some(JsonValue::Object(o)) => Some(string_pairs(o)),
+                _ => None,
+            },
+        };
+        records.insert(prop_name(prop).to_string(), record);
+    }
+    records
 }
 
-fn string_pairs(map: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
-    map.iter()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect()
+/// The root object of a text that is strict JSON (as Unity's Node.js resolver requires), read
+/// with its members in document order.
+fn strict_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    match crate::parse::parse(text).ok()?.value? {
+        JsonValue::Object(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// The last member named `key` (JSON parsers keep the last of duplicate keys).
+fn member<'a, 't>(
+    object: &'a jsonc_parser::ast::Object<'t>,
+    key: &str,
+) -> Option<&'a JsonValue<'t>> {
+    object
+        .properties
+        .iter()
+        .rev()
+        .find(|p| prop_name(p) == key)
+        .map(|p| &p.value)
+}
+
+/// An object's string members in document order, the last of duplicate keys winning.
+fn string_pairs(object: &jsonc_parser::ast::Object<'_>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for prop in &object.properties {
+        let JsonValue::StringLit(s) = &prop.value else {
+            continue;
+        };
+        let name = prop_name(prop);
+        pairs.retain(|(n, _)| n != name);
+        pairs.push((name.to_string(), s.value.to_string()));
+    }
+    pairs
 }
 
 /// What a `package.json` says that resolution needs.
@@ -88,22 +122,19 @@ struct PackageJson {
 }
 
 fn read_package_json(text: &str) -> Result<PackageJson, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
-    let Value::Object(root) = value else {
-        return Err("its root is not an object".into());
+    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(bare) {
+        return Err(format!("not valid JSON ({e})"));
+    }
+    let root = strict_object(text).ok_or("its root is not an object")?;
+    let name = match member(&root, "name") {
+        Some(JsonValue::StringLit(s)) if !s.value.is_empty() => s.value.to_string(),
+        _ => return Err("it has no `name`".into()),
     };
-    let name = root
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty())
-        .ok_or("it has no `name`")?
-        .to_string();
-    let dependencies = root
-        .get("dependencies")
-        .and_then(Value::as_object)
-        .map(string_pairs)
-        .unwrap_or_default();
+    let dependencies = match member(&root, "dependencies") {
+        Some(JsonValue::Object(o)) => string_pairs(o),
+        _ => Vec::new(),
+    };
     Ok(PackageJson { name, dependencies })
 }
 
@@ -633,17 +664,18 @@ impl Context<'_, '_> {
                     )
                 }
             };
-            let dependencies = match deps {
-                Ok(deps) => deps.into_iter().collect(),
+            let declared = match deps {
+                Ok(deps) => deps,
                 Err(why) => {
                     if source == Source::Builtin {
                         builtin_unknown += 1;
                     } else {
                         unknown.push(format!("{name}@{version}: {why}"));
                     }
-                    BTreeMap::new()
+                    Vec::new()
                 }
             };
+            let dependencies = declared.iter().cloned().collect();
             packages.push(Package {
                 depth: depth
                     .get(name.as_str())
@@ -656,6 +688,7 @@ impl Context<'_, '_> {
                 dependencies,
                 requested_by,
                 hash,
+                declared,
             });
         }
         if builtin_unknown > 0 {
