@@ -26,7 +26,7 @@ declare_rule! {
     pub static INVALID_PACKAGE_NAME = {
         id: "invalid-package-name",
         severity: Error,
-        summary: "A package name Unity rejects (a dependency's, or a package.json's `name`)",
+        summary: "A package name Unity rejects (a dependency's, or a package's own)",
         files: Both,
         check: check,
     }

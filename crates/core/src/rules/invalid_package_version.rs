@@ -26,7 +26,7 @@ declare_rule! {
     pub static INVALID_PACKAGE_VERSION = {
         id: "invalid-package-version",
         severity: Error,
-        summary: "A package.json `version` that is not SemVer (`1.8`)",
+        summary: "A package `version` that is not SemVer (`1.8`)",
         files: Package,
         check: check,
     }

@@ -29,7 +29,7 @@ declare_rule! {
     pub static INVALID_UNITY_RELEASE = {
         id: "invalid-unity-release",
         severity: Error,
-        summary: "A package.json `unityRelease` that is not `<update><release>` (`45f1`), or one without `unity`",
+        summary: "A package `unityRelease` that is not `<update><release>` (`45f1`), or one without `unity`",
         files: Package,
         check: check,
     }

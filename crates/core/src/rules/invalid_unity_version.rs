@@ -27,7 +27,7 @@ declare_rule! {
     pub static INVALID_UNITY_VERSION = {
         id: "invalid-unity-version",
         severity: Error,
-        summary: "A package.json `unity` that is not `YYYY.N` (`2020.3.45f1`)",
+        summary: "A package `unity` that is not `YYYY.N` (`2020.3.45f1`)",
         files: Package,
         check: check,
     }

@@ -35,7 +35,7 @@ declare_rule! {
     pub static INVALID_VERSION = {
         id: "invalid-version",
         severity: Error,
-        summary: "A dependency value that is not an exact version, a `file:` path or a Git URL Unity accepts (in a package.json: not an exact version)",
+        summary: "A dependency value that is not an exact version, a `file:` path or a Git URL Unity accepts (in a package's dependencies: not an exact version)",
         files: Both,
         check: check,
     }

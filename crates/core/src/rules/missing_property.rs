@@ -27,7 +27,7 @@ declare_rule! {
     pub static MISSING_PROPERTY = {
         id: "missing-property",
         severity: Error,
-        summary: "A scoped registry without `name`, `url` or `scopes` (or a blank `name`); a package.json without `name` or `version`",
+        summary: "A scoped registry without `name`, `url` or `scopes` (or a blank `name`); a package without `name` or `version`",
         files: Both,
         check: check,
     }
@@ -123,8 +123,8 @@ fn check_package(package: &crate::package::PackageJson, out: &mut Vec<Diagnostic
             format!("The package.json lacks the required {what} {list}"),
         )
         .with_note(
-            "without them a registry refuses the package and the Package Manager cannot load it, \
-             e.g. `\"name\": \"com.company.package\", \"version\": \"1.0.0\"`",
+            "a registry refuses a package without `name` and `version`, and the Package Manager \
+             cannot load it: e.g. `\"name\": \"com.company.package\", \"version\": \"1.0.0\"`",
         ),
     );
 }

@@ -21,7 +21,7 @@ declare_rule! {
     pub static SAMPLE_WITHOUT_PATH = {
         id: "sample-without-path",
         severity: Warning,
-        summary: "A package.json `samples` entry without `path`",
+        summary: "A package `samples` entry without `path`",
         files: Package,
         check: check,
     }

@@ -70,12 +70,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if found != expected {
-            out.push(mismatch(
+            let mut d = mismatch(
                 value_span(&prop.value),
                 &format!("`{name}`"),
                 expected,
                 found,
-            ));
+            );
+            if package && name == "author" {
+                d.message = format!(
+                    "`author` must be an object or a string, not {}",
+                    found.with_article()
+                );
+            }
+            out.push(d);
             continue;
         }
         match (name, &prop.value) {
