@@ -4,9 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use manifest_lint_core::fix::{FixOptions, fix_all};
-use manifest_lint_core::{
-    Analysis, LintOptions, Manifest, Resolver, Severity, lint_bytes, lint_package_json,
-};
+use manifest_lint_core::{Analysis, FileKind as CoreKind, LintOptions, Severity, lint_bytes};
 
 use crate::config::Configs;
 use crate::fixing;
@@ -66,14 +64,23 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 None
             }
         };
+        // A file named package.json is a package manifest: its own rules, no lock, no network.
+        let kind = CoreKind::of_path(&path);
+        // The project around a `manifest.json`: its packages on disk and its Editor version,
+        // for the project diagnostics.
+        let project = project_files(&path, &bytes, kind);
+        let project_input = project.as_ref().map(manifest_lint_files::Project::input);
         let mut options = LintOptions {
+            kind,
             levels: settings.levels,
             lock: lock.as_deref(),
+            project: project_input.as_ref(),
             ..Default::default()
         };
         // Only the user switches the network on: `--online` or MANIFEST_LINT_ONLINE, never a
         // repository's own configuration file (a cloned manifest must not make the tool call out).
-        let wants_online = !args.offline && (args.online || online_from_env);
+        let wants_online =
+            !args.offline && (args.online || online_from_env) && kind == CoreKind::Manifest;
         if settings.config.online.enabled && !args.offline && !wants_online && !noted_config_online
         {
             noted_config_online = true;
@@ -135,7 +142,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                                 crate::error(message);
                                 io_failed = true;
                                 let analysis = manifest_lint_core::lint(text, &options);
-                                reports.push(report(shown, text.to_string(), analysis));
+                                reports.push(report(shown, text.to_string(), analysis, kind));
                                 continue;
                             }
                         }
@@ -153,8 +160,12 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 (text.into_owned(), analysis)
             }
         };
-        reports.push(report(shown, text, analysis));
-        reports.extend(embedded_package_reports(&path, &options));
+        let packages = match kind {
+            CoreKind::Manifest => package_reports(&path, &text, &options),
+            CoreKind::Package => Vec::new(),
+        };
+        reports.push(report(shown, text, analysis, kind));
+        reports.extend(packages);
     }
     if reports.is_empty() && io_failed {
         // Nothing could be read: the errors above are the whole answer (a report of "no
@@ -251,12 +262,15 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     status
 }
 
-fn report(path: String, text: String, analysis: Analysis) -> FileReport {
+fn report(path: String, text: String, analysis: Analysis, kind: CoreKind) -> FileReport {
     FileReport {
         path,
         text,
         analysis,
-        kind: FileKind::Manifest,
+        kind: match kind {
+            CoreKind::Manifest => FileKind::Manifest,
+            CoreKind::Package => FileKind::PackageJson,
+        },
     }
 }
 
@@ -273,56 +287,77 @@ fn read_lock(manifest: &Path) -> Result<Option<String>, String> {
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// Reports for the embedded packages beside a manifest named `manifest.json`
-/// (`Packages/<name>/package.json`) that have findings, in name order.
-fn embedded_package_reports(manifest: &Path, options: &LintOptions<'_>) -> Vec<FileReport> {
+/// The project files beside a manifest named `manifest.json` (`None` for any other file); what
+/// could not be read is said on stderr.
+fn project_files(
+    path: &Path,
+    bytes: &[u8],
+    kind: CoreKind,
+) -> Option<manifest_lint_files::Project> {
+    if kind != CoreKind::Manifest || path.file_name().is_none_or(|n| n != "manifest.json") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let project = manifest_lint_files::read_beside(path, text);
+    for note in &project.notes {
+        crate::warn(note.clone());
+    }
+    Some(project)
+}
+
+/// Reports for the `package.json` of every embedded package (`Packages/<dir>/package.json`, by
+/// folder name) and every local package a `file:` dependency names (manifest order) of the
+/// project whose manifest is `manifest` (named `manifest.json`), as `manifest-lint-files` reads
+/// them; only those with findings. A package that is missing or unreadable is the project
+/// diagnostics' business, not this lint's.
+fn package_reports(manifest: &Path, text: &str, options: &LintOptions<'_>) -> Vec<FileReport> {
     if manifest.file_name().is_none_or(|n| n != "manifest.json") {
         return Vec::new();
     }
-    let Some(folder) = manifest.parent() else {
-        return Vec::new();
+    let project = manifest_lint_files::read_beside(manifest, text.to_string());
+    let options = LintOptions {
+        kind: CoreKind::Package,
+        levels: options.levels.clone(),
+        ..Default::default()
     };
-    let folder = if folder.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        folder
-    };
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    let mut packages: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path().join("package.json"))
-        .filter(|p| p.is_file())
-        .collect();
-    packages.sort();
-    packages
+    project
+        .packages
         .into_iter()
-        .filter_map(|path| {
-            let bytes = locate::read(&path).ok()?;
-            let text = String::from_utf8(bytes).ok()?;
-            let diagnostics = lint_package_json(&text, options);
-            if diagnostics.is_empty() {
+        .filter_map(|package| {
+            let text = package.text.ok()?;
+            let analysis = manifest_lint_core::package::lint(&text, &options);
+            if analysis.diagnostics.is_empty() {
                 return None;
             }
-            let shown = manifest
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(path.strip_prefix(folder).unwrap_or(&path));
             Some(FileReport {
-                path: shown.display().to_string(),
+                path: tidy(&package.disk_path).display().to_string(),
                 text,
-                analysis: Analysis {
-                    manifest: Manifest::default(),
-                    resolver: Resolver::default(),
-                    diagnostics,
-                    parsed: true,
-                    secrets: Vec::new(),
-                },
+                analysis,
                 kind: FileKind::PackageJson,
             })
         })
         .collect()
+}
+
+/// `path` with each `folder/..` dropped, for messages: a local package at `file:../../shared`
+/// shows as `shared/...`, not `Packages/../../shared/...`.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 /// The credentials inside URLs of either text, longest first, for masking a diff.

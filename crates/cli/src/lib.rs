@@ -235,11 +235,24 @@ pub fn main() -> ExitCode {
 /// Renders one file's diagnostics as plain text (no colour), exactly as `check` prints them;
 /// for tests and tools that embed the linter.
 pub fn render_plain(path: &str, text: &str, analysis: manifest_lint_core::Analysis) -> String {
+    render_plain_as(path, text, analysis, manifest_lint_core::FileKind::Manifest)
+}
+
+/// [`render_plain`] for a file of the given kind (a package.json is counted as one).
+pub fn render_plain_as(
+    path: &str,
+    text: &str,
+    analysis: manifest_lint_core::Analysis,
+    kind: manifest_lint_core::FileKind,
+) -> String {
     let reports = [render::FileReport {
         path: path.to_string(),
         text: text.to_string(),
         analysis,
-        kind: render::FileKind::Manifest,
+        kind: match kind {
+            manifest_lint_core::FileKind::Manifest => render::FileKind::Manifest,
+            manifest_lint_core::FileKind::Package => render::FileKind::PackageJson,
+        },
     }];
     let mut out = Vec::new();
     render::human(&mut out, &reports, false).expect("writing to memory");

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 /// Manifests larger than this are refused rather than read: no real manifest comes near it.
 pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
 
-/// A manifest path as the user gave it, resolved to the file.
+/// A manifest path as the user gave it, resolved to the file: a project folder's
+/// `Packages/manifest.json`, a `Packages` folder's `manifest.json`, else a package folder's
+/// `package.json`.
 pub fn manifest_path(given: &Path) -> Result<PathBuf, String> {
     if given.is_dir() {
         let in_project = given.join("Packages").join("manifest.json");
@@ -16,8 +18,13 @@ pub fn manifest_path(given: &Path) -> Result<PathBuf, String> {
         if in_packages.is_file() {
             return Ok(in_packages);
         }
+        // A package's own folder (a package repository): its package.json.
+        let package = given.join("package.json");
+        if package.is_file() {
+            return Ok(package);
+        }
         return Err(format!(
-            "`{}` is a folder without Packages/manifest.json (is it a Unity project folder?)",
+            "`{}` is a folder without Packages/manifest.json or package.json (is it a Unity project or package folder?)",
             given.display()
         ));
     }

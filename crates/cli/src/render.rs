@@ -42,6 +42,9 @@ fn checked(reports: &[FileReport]) -> String {
         .filter(|r| r.kind == FileKind::Manifest)
         .count();
     let packages = reports.len() - manifests;
+    if manifests == 0 && packages > 0 {
+        return plural(packages, "package.json file");
+    }
     let mut text = plural(manifests, "manifest");
     if packages > 0 {
         text.push_str(&format!(
@@ -495,6 +498,19 @@ fn message_with_notes(d: &Diagnostic) -> String {
     }
 }
 
+/// A rule's SARIF tags: `online` for online rules, `package.json` for the rules that look at
+/// package manifests (alone or as well as project manifests).
+fn sarif_tags(rule: &RuleMeta) -> Vec<&'static str> {
+    let mut tags = Vec::new();
+    if rule.online {
+        tags.push("online");
+    }
+    if rule.files != manifest_lint_core::Files::Manifest {
+        tags.push("package.json");
+    }
+    tags
+}
+
 /// SARIF 2.1.0: one run, every rule of the table in `tool.driver.rules`, one result per
 /// diagnostic. Lines and columns are 1-based and count Unicode code points (`columnKind`), and a
 /// region's `endColumn` is one past its last character.
@@ -515,7 +531,7 @@ pub(crate) fn sarif(
                 "help": {"text": documentation, "markdown": documentation},
                 "helpUri": rule.url(),
                 "defaultConfiguration": {"level": sarif_level(rule.default_severity)},
-                "properties": {"tags": if rule.online { vec!["online"] } else { vec![] }},
+                "properties": {"tags": sarif_tags(rule)},
             })
         })
         .collect();

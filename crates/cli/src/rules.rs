@@ -15,10 +15,11 @@ pub(crate) fn list(format: ListFormat) -> u8 {
                 let online = if r.online { " (online)" } else { "" };
                 writeln!(
                     out,
-                    "{:width$}  {:7}  {}{online}",
+                    "{:width$}  {:7}  {}{online}{}",
                     r.id,
                     r.default_severity.as_str(),
-                    r.summary
+                    r.summary,
+                    r.files.marker()
                 )?;
             }
             Ok(())
@@ -32,6 +33,7 @@ pub(crate) fn list(format: ListFormat) -> u8 {
                         "severity": r.default_severity.as_str(),
                         "summary": r.summary,
                         "online": r.online,
+                        "files": files(r.files),
                         "url": r.url(),
                     })
                 })
@@ -61,12 +63,22 @@ pub(crate) fn explain(id: &str) -> u8 {
     let mut out = std::io::stdout().lock();
     let result = writeln!(
         out,
-        "# {} ({} by default)\n\n{}.{online}\n\n{}\n",
+        "# {} ({} by default)\n\n{}.{online} Looks at {}.\n\n{}\n",
         r.id,
         r.default_severity,
         r.summary,
+        r.files.label(),
         r.documentation()
     )
     .and_then(|()| out.flush());
     crate::finish_output(result, EXIT_OK)
+}
+
+/// The files a rule looks at, for `rules --format json`.
+fn files(files: manifest_lint_core::Files) -> &'static [&'static str] {
+    match files {
+        manifest_lint_core::Files::Manifest => &["manifest.json"],
+        manifest_lint_core::Files::Package => &["package.json"],
+        manifest_lint_core::Files::Both => &["manifest.json", "package.json"],
+    }
 }

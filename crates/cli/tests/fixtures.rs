@@ -6,31 +6,16 @@
 //! snapshotted.
 //!
 //! A `<name>.lock.json` beside a fixture is passed as its `packages-lock.json` (and is not a
-//! fixture itself). Fixtures of `ignored-scoped-registries` are embedded packages' `package.json`
-//! files, linted as such.
+//! fixture itself). Fixtures in a `package/` folder (`tests/fixtures/<rule-id>/package/*.json`)
+//! are packages' `package.json` files, linted as such.
 
-use manifest_lint_core::{Analysis, LintOptions, Severity, lint_bytes, lint_package_json};
-
-/// Rules whose fixtures are `package.json` files rather than manifests.
-const PACKAGE_JSON_RULES: &[&str] = &["ignored-scoped-registries"];
+use manifest_lint_core::{Analysis, FileKind, LintOptions, Severity, lint_bytes};
 
 fn lint_fixture<'t>(
-    rule: &str,
     bytes: &'t [u8],
     options: &LintOptions<'_>,
 ) -> (std::borrow::Cow<'t, str>, Analysis) {
-    if !PACKAGE_JSON_RULES.contains(&rule) {
-        return lint_bytes(bytes, options);
-    }
-    let text = std::str::from_utf8(bytes).expect("package.json fixtures are UTF-8");
-    let analysis = Analysis {
-        manifest: Default::default(),
-        resolver: Default::default(),
-        diagnostics: lint_package_json(text, options),
-        parsed: true,
-        secrets: Vec::new(),
-    };
-    (std::borrow::Cow::Borrowed(text), analysis)
+    lint_bytes(bytes, options)
 }
 
 fn changed_lines(before: &str, after: &str) -> String {
@@ -55,16 +40,26 @@ fn changed_lines(before: &str, after: &str) -> String {
 
 #[test]
 fn rule_fixtures() {
-    insta::glob!("../../../tests/fixtures", "*/*.json", |path| {
-        let rule = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
-        let file = path.file_name().unwrap().to_str().unwrap();
-        if file.ends_with(".lock.json") {
+    insta::glob!("../../../tests/fixtures", "**/*.json", |path| {
+        let folder = path.parent().unwrap();
+        let kind = if folder.ends_with("package") {
+            FileKind::Package
+        } else {
+            FileKind::Manifest
+        };
+        let rule_folder = match kind {
+            FileKind::Package => folder.parent().unwrap(),
+            FileKind::Manifest => folder,
+        };
+        let rule = rule_folder.file_name().unwrap().to_str().unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let file = match kind {
+            FileKind::Package => format!("package/{name}"),
+            FileKind::Manifest => name.to_string(),
+        };
+        let file = file.as_str();
+        let name_starts = |prefix: &str| name.starts_with(prefix);
+        if name.ends_with(".lock.json") {
             return;
         }
         assert!(
@@ -74,16 +69,17 @@ fn rule_fixtures() {
         let bytes = std::fs::read(path).unwrap();
         let lock = std::fs::read_to_string(path.with_extension("lock.json")).ok();
         let options = LintOptions {
+            kind,
             lock: lock.as_deref(),
             ..Default::default()
         };
-        let (text, analysis) = lint_fixture(rule, &bytes, &options);
+        let (text, analysis) = lint_fixture(&bytes, &options);
         let of_rule = analysis
             .diagnostics
             .iter()
             .filter(|d| d.rule.id == rule)
             .count();
-        if file.starts_with("fail") {
+        if name_starts("fail") {
             assert!(
                 of_rule > 0,
                 "{rule}/{file}: expected at least one `{rule}` diagnostic"
@@ -116,7 +112,7 @@ fn rule_fixtures() {
                     )
                 });
             }
-            let (_, after) = lint_fixture(rule, fixed.as_bytes(), &options);
+            let (_, after) = lint_fixture(fixed.as_bytes(), &options);
             let same = |x: &&manifest_lint_core::Diagnostic| {
                 x.rule.id == d.rule.id && x.message == d.message
             };
@@ -138,7 +134,7 @@ fn rule_fixtures() {
         }
 
         let shown = format!("{rule}/{file}");
-        let mut snapshot = manifest_lint_cli::render_plain(&shown, &text, analysis);
+        let mut snapshot = manifest_lint_cli::render_plain_as(&shown, &text, analysis, kind);
         if !fixes.is_empty() {
             snapshot.push_str("\n--- fixes ---\n");
             snapshot.push_str(&fixes);

@@ -18,6 +18,10 @@ pub enum KeyPlace {
     Root,
     /// A key of an entry of `scopedRegistries`.
     Registry,
+    /// A top-level key of a package's `package.json`.
+    Package,
+    /// A key of an entry of a `package.json`'s `samples`.
+    Sample,
 }
 
 /// What a key's value holds, in more detail than its JSON type (for the schema).
@@ -40,15 +44,43 @@ pub enum Shape {
     String,
     /// An object whose content the manifest keeps as it is (`lock`).
     Object,
+    /// A package name (`com.company.package`).
+    PackageName,
+    /// A SemVer version (`1.2.3`).
+    SemVer,
+    /// `unity`: `major.minor` (`2021.3`).
+    UnityVersion,
+    /// `unityRelease`: `<update><release>` (`45f1`).
+    UnityRelease,
+    /// A package's `dependencies`: package name to an exact version.
+    PackageDependencies,
+    /// An array of strings (`keywords`).
+    Strings,
+    /// `author`: an object with `name`, `email`, `url`, or one string.
+    Author,
+    /// `samples`: an array of sample objects (the [`KeyPlace::Sample`] keys).
+    Samples,
 }
 
 impl Shape {
     pub const fn json_type(self) -> JsonType {
         match self {
-            Shape::Dependencies | Shape::Object => JsonType::Object,
-            Shape::Registries | Shape::PackageNames | Shape::Scopes => JsonType::Array,
+            Shape::Dependencies | Shape::Object | Shape::PackageDependencies | Shape::Author => {
+                JsonType::Object
+            }
+            Shape::Registries
+            | Shape::PackageNames
+            | Shape::Scopes
+            | Shape::Strings
+            | Shape::Samples => JsonType::Array,
             Shape::Boolean => JsonType::Boolean,
-            Shape::Enum(_) | Shape::Url | Shape::String => JsonType::String,
+            Shape::Enum(_)
+            | Shape::Url
+            | Shape::String
+            | Shape::PackageName
+            | Shape::SemVer
+            | Shape::UnityVersion
+            | Shape::UnityRelease => JsonType::String,
         }
     }
 
@@ -64,6 +96,14 @@ impl Shape {
             Shape::Url => "string (an absolute http or https URL)",
             Shape::String => "string",
             Shape::Object => "object",
+            Shape::PackageName => "string (a lowercase reverse-domain package name)",
+            Shape::SemVer => "string (a SemVer version, major.minor.patch)",
+            Shape::UnityVersion => "string (a Unity version, major.minor)",
+            Shape::UnityRelease => "string (a Unity release, update and release letter)",
+            Shape::PackageDependencies => "object (package name → exact version)",
+            Shape::Strings => "array of strings",
+            Shape::Author => "object (`name`, `email`, `url`) or string",
+            Shape::Samples => "array of samples",
         }
     }
 }
@@ -76,6 +116,10 @@ pub mod manual {
     pub const LOCK_FILE: &str = "https://docs.unity3d.com/Manual/upm-conflicts-auto.html";
     pub const GIT: &str = "https://docs.unity3d.com/Manual/upm-git.html";
     pub const TESTS: &str = "https://docs.unity3d.com/Manual/cus-tests.html";
+    pub const PACKAGE_MANIFEST: &str = "https://docs.unity3d.com/Manual/upm-manifestPkg.html";
+    pub const NAMING: &str = "https://docs.unity3d.com/Manual/cus-naming.html";
+    pub const SAMPLES: &str = "https://docs.unity3d.com/Manual/cus-samples.html";
+    pub const VERSIONING: &str = "https://docs.unity3d.com/Manual/upm-semver.html";
 }
 
 /// One key's documentation.
@@ -243,6 +287,215 @@ pub static KEYS: &[KeyDoc] = &[
         manual: manual::SCOPED_REGISTRIES,
         legacy: false,
     },
+    KeyDoc {
+        key: "name",
+        place: KeyPlace::Package,
+        shape: Shape::PackageName,
+        summary: "Required: the package's unique name, which projects write in their dependencies.",
+        values: "Reverse-domain notation (`com.company.package`): lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 214 characters. npm's `@scope/name` form is rejected.",
+        default: "",
+        example: r#""name": "com.example.tools""#,
+        manual: manual::NAMING,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "version",
+        place: KeyPlace::Package,
+        shape: Shape::SemVer,
+        summary: "Required: the package's version.",
+        values: "Semantic Versioning, `major.minor.patch` with an optional `-prerelease` (`1.2.3`, `2.0.0-preview.1`); `1.8` is not one.",
+        default: "",
+        example: r#""version": "1.2.3""#,
+        manual: manual::VERSIONING,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "displayName",
+        place: KeyPlace::Package,
+        shape: Shape::String,
+        summary: "The name the Package Manager window and the Project window show.",
+        values: "",
+        default: "",
+        example: r#""displayName": "Example Tools""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "description",
+        place: KeyPlace::Package,
+        shape: Shape::String,
+        summary: "What the package does, shown in the Package Manager window's details.",
+        values: "UTF-8 text; `\\n` line breaks and bullets such as `\\u25AA` are shown.",
+        default: "",
+        example: r#""description": "Tools for example projects.""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "unity",
+        place: KeyPlace::Package,
+        shape: Shape::UnityVersion,
+        summary: "The oldest Unity version the package supports.",
+        values: "`major.minor` only (`2021.3`, `6000.0`); the update and release (`45f1`) go in `unityRelease`.",
+        default: "Compatible with every Unity version.",
+        example: r#""unity": "2021.3""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "unityRelease",
+        place: KeyPlace::Package,
+        shape: Shape::UnityRelease,
+        summary: "The oldest release of that Unity version the package supports.",
+        values: "`<update><release>`: `0b4`, `45f1`. No effect without `unity`.",
+        default: "",
+        example: r#""unityRelease": "45f1""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "dependencies",
+        place: KeyPlace::Package,
+        shape: Shape::PackageDependencies,
+        summary: "The packages this package needs, each with the version to use; Unity resolves them through the project's registries.",
+        values: "Exact SemVer versions only: no ranges, no Git URLs, no `file:` paths (those work only in the project manifest).",
+        default: "",
+        example: r#""dependencies": { "com.unity.ugui": "1.0.0" }"#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "keywords",
+        place: KeyPlace::Package,
+        shape: Shape::Strings,
+        summary: "Words the Package Manager's search finds the package by.",
+        values: "",
+        default: "",
+        example: r#""keywords": ["tools", "editor"]"#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "author",
+        place: KeyPlace::Package,
+        shape: Shape::Author,
+        summary: "The package's author (one).",
+        values: "An object with `name` (required), `email` and `url`, or one string `\"Name <email> (url)\"`.",
+        default: "",
+        example: r#""author": { "name": "Example", "email": "dev@example.com" }"#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "documentationUrl",
+        place: KeyPlace::Package,
+        shape: Shape::Url,
+        summary: "Where the package's documentation is; offline, the Package Manager opens `Documentation~` instead.",
+        values: "",
+        default: "",
+        example: r#""documentationUrl": "https://example.com/docs""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "changelogUrl",
+        place: KeyPlace::Package,
+        shape: Shape::Url,
+        summary: "Where the package's changelog is; offline, the Package Manager opens `CHANGELOG.md` instead.",
+        values: "",
+        default: "",
+        example: r#""changelogUrl": "https://example.com/changelog""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "licensesUrl",
+        place: KeyPlace::Package,
+        shape: Shape::Url,
+        summary: "Where the package's license information is; offline, the Package Manager opens `LICENSE.md` instead.",
+        values: "",
+        default: "",
+        example: r#""licensesUrl": "https://example.com/license""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "license",
+        place: KeyPlace::Package,
+        shape: Shape::String,
+        summary: "The package's license: an SPDX identifier or a sentence such as \"Refer to LICENSE.md\".",
+        values: "Without it the package must contain a `LICENSE.md` file.",
+        default: "",
+        example: r#""license": "MIT""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "samples",
+        place: KeyPlace::Package,
+        shape: Shape::Samples,
+        summary: "The samples the package ships, which users import from the Package Manager window.",
+        values: "Each with `displayName`, `description` and the `path` of its folder under `Samples~`.",
+        default: "",
+        example: r#""samples": [{ "displayName": "Basic", "description": "A first scene", "path": "Samples~/Basic" }]"#,
+        manual: manual::SAMPLES,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "hideInEditor",
+        place: KeyPlace::Package,
+        shape: Shape::Boolean,
+        summary: "Whether the Project window and the Object Picker hide the package's assets.",
+        values: "`false` keeps them always visible.",
+        default: "`true`",
+        example: r#""hideInEditor": false"#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "type",
+        place: KeyPlace::Package,
+        shape: Shape::String,
+        summary: "Reserved for Unity's internal use.",
+        values: "",
+        default: "",
+        example: r#""type": "tool""#,
+        manual: manual::PACKAGE_MANIFEST,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "displayName",
+        place: KeyPlace::Sample,
+        shape: Shape::String,
+        summary: "The sample's name in the Package Manager window.",
+        values: "",
+        default: "",
+        example: r#""displayName": "Basic""#,
+        manual: manual::SAMPLES,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "description",
+        place: KeyPlace::Sample,
+        shape: Shape::String,
+        summary: "What the sample shows.",
+        values: "",
+        default: "",
+        example: r#""description": "A first scene""#,
+        manual: manual::SAMPLES,
+        legacy: false,
+    },
+    KeyDoc {
+        key: "path",
+        place: KeyPlace::Sample,
+        shape: Shape::String,
+        summary: "The sample's folder, which the Package Manager copies into the project on import.",
+        values: "Relative to the package root, under `Samples~` (`Samples~/Basic`).",
+        default: "",
+        example: r#""path": "Samples~/Basic""#,
+        manual: manual::SAMPLES,
+        legacy: false,
+    },
 ];
 
 /// The documentation of `key` at `place`.
@@ -261,6 +514,8 @@ impl KeyDoc {
         match self.place {
             KeyPlace::Root => "manifest property",
             KeyPlace::Registry => "scoped registry property",
+            KeyPlace::Package => "package.json property",
+            KeyPlace::Sample => "sample property",
         }
     }
 
@@ -345,6 +600,50 @@ impl KeyDoc {
             Shape::Url => json!({"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
             Shape::String => json!({"type": "string"}),
             Shape::Object => json!({"type": "object"}),
+            Shape::PackageName => json!({
+                "type": "string",
+                "pattern": "^[a-z0-9][a-z0-9._-]*$",
+                "maxLength": 214
+            }),
+            Shape::SemVer => json!({"type": "string", "pattern": SEMVER_PATTERN}),
+            Shape::UnityVersion => {
+                json!({"type": "string", "pattern": "^[1-9][0-9]{3}\\.[0-9]{1,2}$"})
+            }
+            Shape::UnityRelease => json!({
+                "type": "string",
+                "pattern": "^[0-9]+[abfpx][0-9]+(c[0-9]+)?$"
+            }),
+            Shape::PackageDependencies => json!({
+                "type": "object",
+                "additionalProperties": {
+                    "type": "string",
+                    "pattern": SEMVER_PATTERN,
+                    "description": "An exact version (1.2.3): no range, Git URL or file: path."
+                }
+            }),
+            Shape::Strings => json!({"type": "array", "items": {"type": "string"}}),
+            Shape::Author => json!({
+                "type": ["object", "string"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "email": {"type": "string"},
+                    "url": {"type": "string"}
+                }
+            }),
+            Shape::Samples => {
+                let mut properties = Map::new();
+                for k in keys(KeyPlace::Sample) {
+                    properties.insert(k.key.to_string(), k.schema());
+                }
+                json!({
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["path"],
+                        "properties": properties
+                    }
+                })
+            }
         };
         let object = schema.as_object_mut().expect("schemas are objects");
         object.insert("description".into(), Value::String(self.description()));
@@ -354,6 +653,33 @@ impl KeyDoc {
         }
         schema
     }
+}
+
+/// SemVer 2.0.0, as a JSON Schema pattern.
+const SEMVER_PATTERN: &str = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$";
+
+/// Where the generated package.json schema is published (its `$id`).
+pub const PACKAGE_SCHEMA_ID: &str = "https://raw.githubusercontent.com/manifest-lint/manifest-lint/main/editors/schema/unity-package.schema.json";
+
+/// The JSON Schema (draft-07) of a Unity package's `package.json`, from [`KEYS`]: `name` and
+/// `version` required, the forms of `unity`, `unityRelease` and the dependencies' versions, a
+/// sample's `path`. Other keys are allowed (npm's fields and other tools' keys, which Unity
+/// tolerates).
+pub fn package_json_schema() -> Value {
+    let mut properties = Map::new();
+    for k in keys(KeyPlace::Package) {
+        properties.insert(k.key.to_string(), k.schema());
+    }
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": PACKAGE_SCHEMA_ID,
+        "$comment": "Generated by manifest-lint from its key table (crates/core/src/keys.rs): do not edit; run UPDATE_SCHEMA=1 cargo test -p manifest-lint-core --test schema.",
+        "title": "Unity package manifest (package.json)",
+        "description": "The package manifest of a Unity package: its name, version, supported Editor and dependencies.",
+        "type": "object",
+        "required": ["name", "version"],
+        "properties": properties
+    })
 }
 
 /// Where the generated schema is published (its `$id`).
@@ -391,6 +717,8 @@ mod tests {
         };
         assert_eq!(pairs(KeyPlace::Root), ROOT_PROPERTIES);
         assert_eq!(pairs(KeyPlace::Registry), REGISTRY_PROPERTIES);
+        assert_eq!(pairs(KeyPlace::Package), crate::package::PACKAGE_PROPERTIES);
+        assert_eq!(pairs(KeyPlace::Sample), crate::package::SAMPLE_PROPERTIES);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod known;
 pub mod lock;
 pub mod model;
 pub mod naming;
+pub mod package;
 pub mod parse;
 pub mod project;
 pub mod resolve;
@@ -36,7 +37,7 @@ pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use facts::OnlineFacts;
 pub use model::Manifest;
 pub use resolve::{Resolution, Resolver, ScopeRef};
-pub use rules::{RULES, RuleMeta, rule};
+pub use rules::{Files, RULES, RuleMeta, rule};
 pub use text::{Encoding, LineIndex, Position, Span};
 
 /// What a configuration may do to a rule.
@@ -46,9 +47,41 @@ pub enum RuleLevel {
     On(Severity),
 }
 
+/// Which kind of file a text is: the rules that run, and the words of the messages, depend on it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A project manifest, `Packages/manifest.json`.
+    #[default]
+    Manifest,
+    /// A package manifest, the `package.json` at the root of a package.
+    Package,
+}
+
+impl FileKind {
+    /// By file name: a file named `package.json` is a package manifest, any other a project
+    /// manifest (`manifest.json`, or whatever name a user passes).
+    pub fn of_path(path: &std::path::Path) -> Self {
+        if path.file_name().is_some_and(|n| n == "package.json") {
+            FileKind::Package
+        } else {
+            FileKind::Manifest
+        }
+    }
+
+    /// What messages call the file: "manifest", "package.json".
+    pub const fn noun(self) -> &'static str {
+        match self {
+            FileKind::Manifest => "manifest",
+            FileKind::Package => "package.json",
+        }
+    }
+}
+
 /// Inputs besides the text.
 #[derive(Debug, Default, Clone)]
 pub struct LintOptions<'a> {
+    /// What kind of file the text is (a project manifest unless said otherwise).
+    pub kind: FileKind,
     /// What the registry probes found; `None` when offline (online rules then stay silent).
     pub facts: Option<&'a OnlineFacts>,
     /// Per-rule overrides by rule id.
@@ -191,7 +224,8 @@ pub fn lint_bytes<'b>(bytes: &'b [u8], options: &LintOptions<'_>) -> (Cow<'b, st
     }
 }
 
-/// Lints a manifest's text.
+/// Lints a manifest's text, or a `package.json`'s when `options.kind` is [`FileKind::Package`]
+/// (see [`package::lint`]).
 pub fn lint(text: &str, options: &LintOptions<'_>) -> Analysis {
     let mut input = rules::InputProblems::default();
     // A BOM is blanked out (same length, so every span stays right) and reported.
@@ -229,12 +263,24 @@ fn finish(
     input: rules::InputProblems,
     options: &LintOptions<'_>,
 ) -> Analysis {
+    // A package.json has `dependencies` too (and sometimes `scopedRegistries`, which Unity
+    // ignores there): the manifest model of them serves the shared rules and the secret scrub.
     let manifest = Manifest::from_ast(ast);
     let resolver = Resolver::new(&manifest);
-    let lock = options.lock.map(lock::parse_lock);
-    let project = options.project.map(project::check::ProjectContext::new);
+    let lock = match options.kind {
+        FileKind::Manifest => options.lock.map(lock::parse_lock),
+        FileKind::Package => None,
+    };
+    let package = (options.kind == FileKind::Package).then(|| package::PackageJson::from_ast(ast));
+    // The project diagnostics are about a project manifest and the project around it.
+    let project = match options.kind {
+        FileKind::Manifest => options.project.map(project::check::ProjectContext::new),
+        FileKind::Package => None,
+    };
     let ctx = rules::Context {
         text,
+        kind: options.kind,
+        package: package.as_ref(),
         ast,
         manifest: &manifest,
         resolver: &resolver,
@@ -255,11 +301,11 @@ fn finish(
     }
 }
 
-/// Lints the `package.json` of a package embedded in the project (`Packages/<name>/package.json`)
-/// for what Unity ignores there (`ignored-scoped-registries`). Spans refer to `text`; the
-/// options' rule levels apply as for manifests.
+/// Lints the `package.json` of a package (embedded, local or one a team authors): the
+/// diagnostics of [`package::lint`]. Spans refer to `text`; the options' rule levels apply as
+/// for manifests.
 pub fn lint_package_json(text: &str, options: &LintOptions<'_>) -> Vec<Diagnostic> {
-    apply_levels_and_sort(rules::check_package_json(text), options)
+    package::lint(text, options).diagnostics
 }
 
 /// Applies the configured rule levels (dropping rules turned off) and sorts by position.

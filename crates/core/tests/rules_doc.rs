@@ -9,21 +9,27 @@ fn render() -> String {
         "# Rules\n\n<!-- Generated from the rule table (crates/core/src/rules): edit the rules' doc comments, then run\n     UPDATE_DOCS=1 cargo test -p manifest-lint-core --test rules_doc -->\n\n",
     );
     out.push_str("Every rule has a stable id, used in output, in `manifest-lint explain ID`, and in configuration.\n");
-    out.push_str("Online rules run only with online checks on (`--online` in the CLI, on by default in the language server).\n\n");
+    out.push_str("Online rules run only with online checks on (`--online` in the CLI, on by default in the language server).\n");
+    out.push_str("Rules marked (package.json) look at package manifests, the `package.json` of a package, and (also package.json) at both kinds of file; the others at project manifests.\n\n");
     out.push_str("| id | default severity | finds |\n|---|---|---|\n");
     for rule in RULES {
         let online = if rule.online { " (online)" } else { "" };
         out.push_str(&format!(
-            "| [`{}`](#{}) | {} | {}{online} |\n",
-            rule.id, rule.id, rule.default_severity, rule.summary
+            "| [`{}`](#{}) | {} | {}{online}{} |\n",
+            rule.id,
+            rule.id,
+            rule.default_severity,
+            rule.summary,
+            rule.files.marker()
         ));
     }
     for rule in RULES {
         out.push_str(&format!(
-            "\n## {}\n\nDefault severity: **{}**{}.\n\n",
+            "\n## {}\n\nDefault severity: **{}**{}. Looks at {}.\n\n",
             rule.id,
             rule.default_severity,
-            if rule.online { " (online)" } else { "" }
+            if rule.online { " (online)" } else { "" },
+            rule.files.label()
         ));
         for line in rule.documentation().lines() {
             if let Some(heading) = line.strip_prefix("## ") {
@@ -43,8 +49,12 @@ fn readme_table() -> String {
     for rule in RULES {
         let online = if rule.online { " (online)" } else { "" };
         out.push_str(&format!(
-            "| [`{}`](docs/rules.md#{}) | {} | {}{online} |\n",
-            rule.id, rule.id, rule.default_severity, rule.summary
+            "| [`{}`](docs/rules.md#{}) | {} | {}{online}{} |\n",
+            rule.id,
+            rule.id,
+            rule.default_severity,
+            rule.summary,
+            rule.files.marker()
         ));
     }
     out

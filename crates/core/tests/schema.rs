@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use manifest_lint_core::keys::json_schema;
+use manifest_lint_core::keys::{json_schema, package_json_schema};
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
@@ -19,21 +19,37 @@ const OUTPUTS: &[&str] = &[
     "editors/vscode/schema/unity-manifest.schema.json",
 ];
 
+/// The same for the package.json schema.
+const PACKAGE_OUTPUTS: &[&str] = &[
+    "editors/schema/unity-package.schema.json",
+    "editors/vscode/schema/unity-package.schema.json",
+];
+
 fn rendered() -> String {
-    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap();
+    pretty(&json_schema())
+}
+
+fn pretty(schema: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap();
     text.push('\n');
     text
 }
 
 #[test]
 fn the_published_schema_is_the_generated_one() {
-    let want = rendered();
     let update = std::env::var_os("UPDATE_SCHEMA").is_some();
-    for out in OUTPUTS {
+    let package = pretty(&package_json_schema());
+    let manifest = rendered();
+    let all = OUTPUTS
+        .iter()
+        .map(|o| (o, &manifest))
+        .chain(PACKAGE_OUTPUTS.iter().map(|o| (o, &package)));
+    for (out, want) in all {
+        let want = want.as_str();
         let path = root().join(out);
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &want).unwrap();
+            std::fs::write(&path, want).unwrap();
             continue;
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
@@ -55,7 +71,10 @@ fn the_catalog_entry_matches_the_schema() {
 }
 
 fn validator() -> jsonschema::Validator {
-    let schema = json_schema();
+    compile(json_schema())
+}
+
+fn compile(schema: Value) -> jsonschema::Validator {
     assert!(jsonschema::meta::is_valid(&schema), "not a valid schema");
     jsonschema::draft7::new(&schema).expect("the schema compiles as draft-07")
 }
@@ -115,10 +134,6 @@ fn fixture_pass_cases_are_valid_and_some_fail_cases_are_not() {
     let mut checked = 0;
     for entry in std::fs::read_dir(&fixtures).unwrap() {
         let dir = entry.unwrap().path();
-        // A package's package.json, not a project manifest.
-        if dir.ends_with("ignored-scoped-registries") {
-            continue;
-        }
         let pass = dir.join("pass.json");
         if !pass.is_file() {
             continue;
@@ -132,5 +147,38 @@ fn fixture_pass_cases_are_valid_and_some_fail_cases_are_not() {
     for case in ["wrong-type", "invalid-value", "empty-scopes"] {
         let found = errors(&validator, &fixtures.join(case).join("fail.json"));
         assert!(!found.is_empty(), "{case}/fail.json passed the schema");
+    }
+}
+
+/// The package.json fixtures (`tests/fixtures/<rule>/package/`): every pass case is valid for the
+/// package schema, and the fail cases of what a schema can know are not.
+#[test]
+fn package_fixtures_against_the_package_schema() {
+    let validator = compile(package_json_schema());
+    let fixtures = root().join("tests/fixtures");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let pass = entry.unwrap().path().join("package/pass.json");
+        if !pass.is_file() {
+            continue;
+        }
+        let found = errors(&validator, &pass);
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} package.json pass cases");
+    for case in [
+        "invalid-package-version",
+        "invalid-unity-version",
+        "invalid-unity-release",
+        "sample-without-path",
+        "missing-property",
+        "invalid-package-name",
+    ] {
+        let found = errors(&validator, &fixtures.join(case).join("package/fail.json"));
+        assert!(
+            !found.is_empty(),
+            "{case}/package/fail.json passed the schema"
+        );
     }
 }

@@ -4,7 +4,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a dependency name that Unity rejects: npm's `@scope/name` form, uppercase
     /// letters, characters outside `a-z 0-9 . _ -`, a leading `.`, `_` or `-`, a trailing or
-    /// doubled dot, an empty name, or more than 214 characters.
+    /// doubled dot, an empty name, or more than 214 characters. In a `package.json` it checks
+    /// the package's own `name` as well as its dependencies' names.
     ///
     /// ## Why is this bad?
     /// Unity refuses such names outright (`Package name '@rotorz/unity3d-reorderable-list' is
@@ -25,7 +26,8 @@ declare_rule! {
     pub static INVALID_PACKAGE_NAME = {
         id: "invalid-package-name",
         severity: Error,
-        summary: "A dependency name Unity rejects",
+        summary: "A package name Unity rejects (a dependency's, or a package's own)",
+        files: Both,
         check: check,
     }
 }
@@ -104,19 +106,33 @@ fn is_plainly_valid(name: &str) -> bool {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for dep in ctx.manifest.dependencies() {
-        let name = &dep.name.value;
-        let Some(message) = problem(name) else {
-            continue;
-        };
-        let mut d = Diagnostic::new(&INVALID_PACKAGE_NAME, dep.name.span, message);
-        let lowered = name.to_lowercase();
-        if lowered != *name && problem(&lowered).is_none() {
-            d = d.with_fix(Fix::unsafe_(
-                format!("Use `{lowered}`"),
-                vec![Edit::replace(dep.name.span, json_string(&lowered))],
-            ));
-        }
-        out.push(d);
+    // A package.json's own name: the string value (not a key).
+    if let Some(name) = ctx.package.and_then(|p| p.name.as_ref()) {
+        report(
+            name,
+            out,
+            "Unity cannot load a package whose name breaks its naming rules",
+        );
     }
+    for dep in ctx.manifest.dependencies() {
+        report(&dep.name, out, "");
+    }
+}
+
+fn report(name: &crate::model::Str, out: &mut Vec<Diagnostic>, note: &str) {
+    let Some(message) = problem(&name.value) else {
+        return;
+    };
+    let mut d = Diagnostic::new(&INVALID_PACKAGE_NAME, name.span, message);
+    if !note.is_empty() {
+        d = d.with_note(note);
+    }
+    let lowered = name.value.to_lowercase();
+    if lowered != name.value && problem(&lowered).is_none() {
+        d = d.with_fix(Fix::unsafe_(
+            format!("Use `{lowered}`"),
+            vec![Edit::replace(name.span, json_string(&lowered))],
+        ));
+    }
+    out.push(d);
 }

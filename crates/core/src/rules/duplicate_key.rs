@@ -31,6 +31,7 @@ declare_rule! {
         id: "duplicate-key",
         severity: Warning,
         summary: "A key repeated in one object (Unity keeps the last)",
+        files: Both,
         check: check,
     }
 }

@@ -1,14 +1,11 @@
-use jsonc_parser::ast::Value;
-
 use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports `scopedRegistries` in the `package.json` of a package embedded in the project
-    /// (`Packages/<package>/package.json`). This rule looks at those files, not at the manifest:
-    /// `manifest-lint check` on a Unity project folder (or its manifest) lints every
-    /// `Packages/*/package.json` beside the manifest for it, and reports the finding against that
-    /// `package.json`.
+    /// Reports `scopedRegistries` in a package's `package.json` (embedded in the project as
+    /// `Packages/<package>/package.json`, local, or one you author). `manifest-lint check` on a
+    /// Unity project folder (or its manifest) lints the `package.json` of every embedded and
+    /// local package, and `manifest-lint check path/to/package.json` lints one directly.
     ///
     /// ## Why is this bad?
     /// Unity reads scoped registries only from the project manifest,
@@ -38,43 +35,22 @@ declare_rule! {
         id: "ignored-scoped-registries",
         severity: Warning,
         summary: "`scopedRegistries` in a package's package.json, where Unity ignores it",
+        files: Package,
         check: check,
     }
 }
 
-/// The rule looks at `package.json` files only (see [`check_package_json`]).
-fn check(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
-
-/// Lints the text of an embedded package's `package.json`. Text that does not parse yields
-/// nothing: Unity reports a broken `package.json` itself, and this linter's rules are about
-/// manifests.
-pub(crate) fn check_package_json(text: &str) -> Vec<Diagnostic> {
-    let blanked;
-    let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
-        blanked = format!("   {rest}");
-        blanked.as_str()
-    } else {
-        text
-    };
-    let Ok(parsed) = crate::parse::parse(text) else {
-        return Vec::new();
-    };
-    let Some(Value::Object(root)) = parsed.value else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for prop in &root.properties {
-        if crate::model::prop_name(prop) != "scopedRegistries" {
-            continue;
-        }
-        let span: Span = match &prop.name {
-            jsonc_parser::ast::ObjectPropName::String(s) => s.range.into(),
-            jsonc_parser::ast::ObjectPropName::Word(w) => w.range.into(),
-        };
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(package) = ctx.package else { return };
+    for member in package
+        .members
+        .iter()
+        .filter(|m| m.key.value == "scopedRegistries")
+    {
         out.push(
             Diagnostic::new(
                 &IGNORED_SCOPED_REGISTRIES,
-                span,
+                member.key.span,
                 "Unity ignores `scopedRegistries` in a package's package.json",
             )
             .with_note(
@@ -83,5 +59,4 @@ pub(crate) fn check_package_json(text: &str) -> Vec<Diagnostic> {
             ),
         );
     }
-    out
 }

@@ -12,7 +12,8 @@ declare_rule! {
     /// Unity's package resolver reads `Packages/manifest.json` as strict JSON. One comment or one
     /// trailing comma and it stops with `The file [.../Packages/manifest.json] is not valid JSON`,
     /// and no package of the project loads. manifest-lint parses permissively so that it can go on
-    /// reporting everything else, but each departure is an error here.
+    /// reporting everything else, but each departure is an error here. A package's
+    /// `package.json` is read the same way: while it is invalid, Unity cannot load the package.
     ///
     /// ## Example
     /// ```json
@@ -31,6 +32,7 @@ declare_rule! {
         id: "invalid-json",
         severity: Error,
         summary: "Anything that is not the strict JSON Unity's resolver reads",
+        files: Both,
         check: check,
     }
 }
@@ -39,6 +41,33 @@ const CONSEQUENCE: &str =
     "Unity reads the manifest as strict JSON and loads no package while it is invalid";
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let start = out.len();
+    check_text(ctx, out);
+    if ctx.kind == crate::FileKind::Package {
+        out[start..].iter_mut().for_each(reword_for_package);
+    }
+}
+
+/// A package.json's findings say so: Unity cannot load the package (rather than the project).
+fn reword_for_package(d: &mut Diagnostic) {
+    if d.message == "The manifest is empty" {
+        d.message = "The package.json is empty".into();
+    }
+    for note in &mut d.notes {
+        if note == CONSEQUENCE {
+            *note = PACKAGE_CONSEQUENCE.into();
+        } else if note.starts_with("a manifest needs") {
+            *note = "a package.json needs at least `name` and `version`".into();
+        } else {
+            *note = note.replace("Packages/manifest.json", "package.json");
+        }
+    }
+}
+
+const PACKAGE_CONSEQUENCE: &str =
+    "Unity reads package.json as strict JSON and cannot load the package while it is invalid";
+
+fn check_text(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let input = ctx.input;
     let text = ctx.text;
     let rule = &INVALID_JSON;

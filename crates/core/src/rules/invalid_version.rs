@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::version::{VersionProblem, classify};
+use crate::version::{DependencySource, VersionProblem, classify};
 
 declare_rule! {
     /// ## What it does
@@ -16,6 +16,10 @@ declare_rule! {
     /// too. A `file:` path written with escaped backslashes (`"file:..\\pkg"`) works on Windows
     /// only: it gets a hint to use forward slashes, which work everywhere.
     ///
+    /// In a `package.json` the `dependencies` take exact versions only: Unity rejects a Git URL
+    /// or a `file:` path there (`Version '...' is invalid. Expected a 'SemVer' compatible
+    /// value.`), as well as everything above.
+    ///
     /// ## Example
     /// ```json
     /// "dependencies": {
@@ -31,16 +35,47 @@ declare_rule! {
     pub static INVALID_VERSION = {
         id: "invalid-version",
         severity: Error,
-        summary: "A dependency value that is not an exact version, a `file:` path or a Git URL Unity accepts",
+        summary: "A dependency value that is not an exact version, a `file:` path or a Git URL Unity accepts (in a package's dependencies: not an exact version)",
+        files: Both,
         check: check,
     }
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let package = ctx.kind == crate::FileKind::Package;
     for dep in ctx.manifest.dependencies() {
         let Some(version) = &dep.version else {
             continue;
         };
+        if package && !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
+            let source = &version.value;
+            let what = if source.starts_with("file:") {
+                Some("a local `file:` path")
+            } else if crate::version::is_git(source)
+                || classify(source).is_err_and(|p| p.is_git())
+                || source.starts_with("git")
+            {
+                Some("a Git URL")
+            } else {
+                None
+            };
+            if let Some(what) = what {
+                out.push(
+                    Diagnostic::new(
+                        &INVALID_VERSION,
+                        version.span,
+                        format!("A package's dependencies take exact versions only: Unity rejects {what} in package.json"),
+                    )
+                    .with_note(
+                        "Git and `file:` dependencies work only in the project manifest \
+                         (Packages/manifest.json): publish the dependency to a registry and \
+                         depend on its version, and let each project add the Git or local \
+                         source itself",
+                    ),
+                );
+                continue;
+            }
+        }
         if let Some(fixed) = crate::version::file_backslashes(&version.value) {
             out.push(
                 Diagnostic::new(

@@ -3,7 +3,8 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a scoped registry that lacks `name`, `url` or `scopes`, or whose `name` is empty
-    /// or only whitespace.
+    /// or only whitespace; and a `package.json` without `name` or `version`, the two properties
+    /// Unity requires of a package.
     ///
     /// ## Why is this bad?
     /// Unity needs all three. Without `url` or `scopes`, its registry configuration is invalid
@@ -20,17 +21,23 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add the missing property: `"name"` is any label you like, `"url"` the registry's
-    /// address, `"scopes"` the package name prefixes it serves. For a blank name the fix
+    /// address, `"scopes"` the package name prefixes it serves. A package needs its
+    /// reverse-domain `"name"` and a SemVer `"version"`. For a blank name the fix
     /// proposes the registry's host name.
     pub static MISSING_PROPERTY = {
         id: "missing-property",
         severity: Error,
-        summary: "A scoped registry without `name`, `url` or `scopes`, or with a blank `name`",
+        summary: "A scoped registry without `name`, `url` or `scopes` (or a blank `name`); a package without `name` or `version`",
+        files: Both,
         check: check,
     }
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some(package) = ctx.package {
+        check_package(package, out);
+        return;
+    }
     for registry in ctx.manifest.registries() {
         if let Some(name) = &registry.name
             && name.value.trim().is_empty()
@@ -86,4 +93,38 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// `name` and `version` are required: without them a registry refuses the package and the
+/// Package Manager cannot load it.
+fn check_package(package: &crate::package::PackageJson, out: &mut Vec<Diagnostic>) {
+    let Some(root) = package.root else { return };
+    let missing: Vec<&str> = ["name", "version"]
+        .into_iter()
+        .filter(|key| package.member(key).is_none())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let list = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let what = if missing.len() == 1 {
+        "property"
+    } else {
+        "properties"
+    };
+    out.push(
+        Diagnostic::new(
+            &MISSING_PROPERTY,
+            Span::new(root.start, root.start + 1),
+            format!("The package.json lacks the required {what} {list}"),
+        )
+        .with_note(
+            "a registry refuses a package without `name` and `version`, and the Package Manager \
+             cannot load it: e.g. `\"name\": \"com.company.package\", \"version\": \"1.0.0\"`",
+        ),
+    );
 }

@@ -24,6 +24,8 @@ pub struct RuleMeta {
     doc: &'static str,
     /// Whether the rule needs facts from the network (`--online`).
     pub online: bool,
+    /// Which files the rule looks at.
+    pub files: Files,
     check: fn(&Context<'_>, &mut Vec<Diagnostic>),
 }
 
@@ -43,6 +45,46 @@ impl RuleMeta {
     }
 }
 
+/// Which files a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Project manifests (`Packages/manifest.json`) only.
+    Manifest,
+    /// Package manifests (a package's `package.json`) only.
+    Package,
+    /// Both kinds.
+    Both,
+}
+
+impl Files {
+    pub fn covers(self, kind: crate::FileKind) -> bool {
+        matches!(
+            (self, kind),
+            (Files::Both, _)
+                | (Files::Manifest, crate::FileKind::Manifest)
+                | (Files::Package, crate::FileKind::Package)
+        )
+    }
+
+    /// As documentation says it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Files::Manifest => "`Packages/manifest.json`",
+            Files::Package => "`package.json`",
+            Files::Both => "`Packages/manifest.json` and `package.json`",
+        }
+    }
+
+    /// The short marker for rule tables: "" for manifests, else which files.
+    pub const fn marker(self) -> &'static str {
+        match self {
+            Files::Manifest => "",
+            Files::Package => " (package.json)",
+            Files::Both => " (also package.json)",
+        }
+    }
+}
+
 impl std::fmt::Debug for RuleMeta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id)
@@ -57,6 +99,16 @@ impl PartialEq for RuleMeta {
 
 impl Eq for RuleMeta {}
 
+/// A rule's [`Files`]: project manifests unless it says otherwise.
+macro_rules! rule_files {
+    () => {
+        $crate::rules::Files::Manifest
+    };
+    ($files:ident) => {
+        $crate::rules::Files::$files
+    };
+}
+
 /// Declares a rule. The doc comment becomes the rule's documentation.
 macro_rules! declare_rule {
     (
@@ -66,6 +118,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             summary: $summary:literal,
             $(online: $online:literal,)?
+            $(files: $files:ident,)?
             check: $check:path $(,)?
         }
     ) => {
@@ -76,6 +129,7 @@ macro_rules! declare_rule {
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
             online: false $(|| $online)?,
+            files: rule_files!($($files)?),
             check: $check,
         };
     };
@@ -84,6 +138,10 @@ macro_rules! declare_rule {
 /// Everything a rule may look at. Rules never see the network: online facts come in `facts`.
 pub struct Context<'a> {
     pub text: &'a str,
+    /// Which kind of file this is; only the rules whose [`Files`] cover it run.
+    pub kind: crate::FileKind,
+    /// The package model, when the file is a `package.json`.
+    pub package: Option<&'a crate::package::PackageJson>,
     /// The permissively parsed tree, when the text parsed at all.
     pub ast: Option<&'a Value<'a>>,
     pub manifest: &'a Manifest,
@@ -198,9 +256,12 @@ mod glob_scope;
 mod ignored_scoped_registries;
 mod insecure_registry_url;
 mod invalid_json;
+mod invalid_package_version;
 mod invalid_registry_url;
 mod invalid_scope;
 mod invalid_transitive_dependency;
+mod invalid_unity_release;
+mod invalid_unity_version;
 mod invalid_value;
 mod invalid_version;
 mod legacy_registry;
@@ -216,6 +277,7 @@ mod registry_not_checked;
 mod registry_not_searchable;
 mod registry_unauthorized;
 mod registry_url_credentials;
+mod sample_without_path;
 mod shadowed_scope;
 mod stale_lock;
 mod transitive_package_not_found;
@@ -246,12 +308,14 @@ pub use git_url_credentials::GIT_URL_CREDENTIALS;
 pub(crate) use git_url_credentials::dependency_secret;
 pub use glob_scope::GLOB_SCOPE;
 pub use ignored_scoped_registries::IGNORED_SCOPED_REGISTRIES;
-pub(crate) use ignored_scoped_registries::check_package_json;
 pub use insecure_registry_url::INSECURE_REGISTRY_URL;
 pub use invalid_json::INVALID_JSON;
+pub use invalid_package_version::INVALID_PACKAGE_VERSION;
 pub use invalid_registry_url::INVALID_REGISTRY_URL;
 pub use invalid_scope::INVALID_SCOPE;
 pub use invalid_transitive_dependency::INVALID_TRANSITIVE_DEPENDENCY;
+pub use invalid_unity_release::INVALID_UNITY_RELEASE;
+pub use invalid_unity_version::INVALID_UNITY_VERSION;
 pub use invalid_value::INVALID_VALUE;
 pub use invalid_version::INVALID_VERSION;
 pub use legacy_registry::LEGACY_REGISTRY;
@@ -267,6 +331,7 @@ pub use registry_not_checked::REGISTRY_NOT_CHECKED;
 pub use registry_not_searchable::REGISTRY_NOT_SEARCHABLE;
 pub use registry_unauthorized::REGISTRY_UNAUTHORIZED;
 pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
+pub use sample_without_path::SAMPLE_WITHOUT_PATH;
 pub use shadowed_scope::SHADOWED_SCOPE;
 pub use stale_lock::STALE_LOCK;
 pub use transitive_package_not_found::TRANSITIVE_PACKAGE_NOT_FOUND;
@@ -310,6 +375,10 @@ pub static RULES: &[&RuleMeta] = &[
     &PINNED_PACKAGE_MISSING,
     &STALE_LOCK,
     &IGNORED_SCOPED_REGISTRIES,
+    &INVALID_PACKAGE_VERSION,
+    &INVALID_UNITY_VERSION,
+    &INVALID_UNITY_RELEASE,
+    &SAMPLE_WITHOUT_PATH,
     &UNREACHABLE_REGISTRY,
     &REGISTRY_UNAUTHORIZED,
     &REGISTRY_NOT_SEARCHABLE,
@@ -335,7 +404,7 @@ pub fn rule(id: &str) -> Option<&'static RuleMeta> {
 /// Runs every rule.
 pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter().filter(|r| r.files.covers(ctx.kind)) {
         (rule.check)(ctx, &mut out);
     }
     out

@@ -2,6 +2,7 @@ use jsonc_parser::ast::Value;
 
 use super::prelude::*;
 use crate::model::{JsonType, REGISTRY_PROPERTIES, ROOT_PROPERTIES, prop_name};
+use crate::package::{PACKAGE_PROPERTIES, SAMPLE_PROPERTIES};
 use crate::parse::value_span;
 
 declare_rule! {
@@ -9,7 +10,9 @@ declare_rule! {
     /// Reports a value of the wrong JSON type: a root that is not an object, `dependencies` that
     /// is not an object or has a non-string version, `scopedRegistries` that is not an array of
     /// objects, a `scopes` entry that is not a string, `enableLockFile` that is not a boolean, and
-    /// so on for every property Unity knows.
+    /// so on for every property Unity knows. In a `package.json` the same for its properties
+    /// (`version` a string, `keywords` an array of strings, `samples` an array of objects,
+    /// `author` an object or a string, `hideInEditor` a boolean).
     ///
     /// ## Why is this bad?
     /// Unity refuses a manifest whose known properties have the wrong type, and the whole project
@@ -30,34 +33,56 @@ declare_rule! {
         id: "wrong-type",
         severity: Error,
         summary: "A value of the wrong JSON type, including a root that is not an object",
+        files: Both,
         check: check,
     }
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(root) = ctx.ast else { return };
+    let package = ctx.kind == crate::FileKind::Package;
     let Value::Object(root) = root else {
         out.push(mismatch(
             value_span(root),
-            "The manifest",
+            if package {
+                "The package.json"
+            } else {
+                "The manifest"
+            },
             JsonType::Object,
             JsonType::of(root),
         ));
         return;
     };
+    let properties = if package {
+        PACKAGE_PROPERTIES
+    } else {
+        ROOT_PROPERTIES
+    };
     for prop in &root.properties {
         let name = prop_name(prop);
-        let Some(&(_, expected)) = ROOT_PROPERTIES.iter().find(|(key, _)| *key == name) else {
+        let Some(&(_, expected)) = properties.iter().find(|(key, _)| *key == name) else {
             continue;
         };
         let found = JsonType::of(&prop.value);
+        // A package's `author` may be a string too ("Name <mail> (url)").
+        if package && name == "author" && found == JsonType::String {
+            continue;
+        }
         if found != expected {
-            out.push(mismatch(
+            let mut d = mismatch(
                 value_span(&prop.value),
                 &format!("`{name}`"),
                 expected,
                 found,
-            ));
+            );
+            if package && name == "author" {
+                d.message = format!(
+                    "`author` must be an object or a string, not {}",
+                    found.with_article()
+                );
+            }
+            out.push(d);
             continue;
         }
         match (name, &prop.value) {
@@ -93,7 +118,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     check_registry(registry, out);
                 }
             }
-            ("testables" | "pinnedPackages", Value::Array(array)) => {
+            ("samples", Value::Array(array)) if package => check_samples(array, out),
+            ("testables" | "pinnedPackages" | "keywords", Value::Array(array)) => {
                 for element in &array.elements {
                     let found = JsonType::of(element);
                     if found != JsonType::String {
@@ -108,6 +134,37 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+fn check_samples(array: &jsonc_parser::ast::Array<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, element) in array.elements.iter().enumerate() {
+        let Value::Object(sample) = element else {
+            let what = format!("Sample #{}", i + 1);
+            out.push(mismatch(
+                value_span(element),
+                &what,
+                JsonType::Object,
+                JsonType::of(element),
+            ));
+            continue;
+        };
+        for prop in &sample.properties {
+            let name = prop_name(prop);
+            let Some(&(_, expected)) = SAMPLE_PROPERTIES.iter().find(|(key, _)| *key == name)
+            else {
+                continue;
+            };
+            let found = JsonType::of(&prop.value);
+            if found != expected {
+                out.push(mismatch(
+                    value_span(&prop.value),
+                    &format!("The sample's `{name}`"),
+                    expected,
+                    found,
+                ));
+            }
         }
     }
 }
