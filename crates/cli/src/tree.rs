@@ -142,9 +142,7 @@ fn human(
     let roots: Vec<&Package> = graph
         .packages
         .iter()
-        .filter(|p| {
-            p.source == Source::Embedded || p.requested_by.iter().any(|r| r == "manifest")
-        })
+        .filter(|p| p.source == Source::Embedded || p.requested_by.iter().any(|r| r == "manifest"))
         .collect();
     let mut expanded = HashSet::new();
     let mut prefix = String::new();

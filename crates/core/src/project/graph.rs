@@ -176,6 +176,9 @@ struct Context<'a, 'i> {
     fixed: BTreeMap<String, Fixed>,
     /// The manifest's registry requests, in manifest order (last of duplicate keys).
     direct: Vec<(String, String)>,
+    /// The manifest's entries for packages that are embedded, local or from Git: requests that
+    /// choose nothing, kept for `requested_by`.
+    named: Vec<(String, String)>,
 }
 
 /// Builds the graph of every package Unity would install for this project.
@@ -218,6 +221,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
         strategy,
         fixed: BTreeMap::new(),
         direct: Vec::new(),
+        named: Vec::new(),
     };
     cx.roots(&mut unknown);
 
@@ -236,7 +240,35 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
             "the chosen versions did not settle after {MAX_WALKS} walks of the graph: versions may differ from Unity's"
         ));
     }
-    cx.finish(&walk, unknown)
+    let mut graph = cx.finish(&walk, unknown);
+    scrub(&mut graph.unknown, &cx.manifest);
+    graph
+}
+
+/// Replaces every credential the manifest's URLs carry (registry user-info, a Git dependency's
+/// password or token) by `***` in the words of `lines`: no message repeats a secret.
+fn scrub(lines: &mut [String], manifest: &Manifest) {
+    use crate::url::{dependency_credentials_range, userinfo_range};
+    let mut secrets: Vec<String> = manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(manifest.registry.as_ref())
+        .filter_map(|u| userinfo_range(&u.value).map(|r| u.value[r].to_string()))
+        .chain(manifest.dependencies().iter().filter_map(|d| {
+            let v = &d.version.as_ref()?.value;
+            dependency_credentials_range(v).map(|r| v[r].to_string())
+        }))
+        .filter(|s| !s.is_empty())
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for line in lines {
+        for secret in &secrets {
+            if line.contains(secret.as_str()) {
+                *line = line.replace(secret.as_str(), "***");
+            }
+        }
+    }
 }
 
 impl Context<'_, '_> {
@@ -287,12 +319,14 @@ impl Context<'_, '_> {
                 .get(&name)
                 .is_some_and(|f| f.source == Source::Embedded)
             {
+                self.named.push((name, value));
                 continue;
             }
             match version::classify(&value) {
                 Ok(DependencySource::File) => {
                     let fixed = self.local(&name, &value);
-                    self.fixed.insert(name, fixed);
+                    self.fixed.insert(name.clone(), fixed);
+                    self.named.push((name, value));
                 }
                 Ok(DependencySource::Git) => {
                     let record = self
@@ -304,10 +338,11 @@ impl Context<'_, '_> {
                             || "a Git package: its dependencies are known once Unity has fetched it (the lock file does not list them)".to_string(),
                         ),
                         hash: record.and_then(|r| r.hash.clone()),
-                        version: value,
+                        version: value.clone(),
                         source: Source::Git,
                     };
-                    self.fixed.insert(name, fixed);
+                    self.fixed.insert(name.clone(), fixed);
+                    self.named.push((name, value));
                 }
                 Ok(DependencySource::Registry(_)) => self.direct.push((name, value)),
                 Err(_) => unknown.push(format!(
@@ -513,6 +548,13 @@ impl Context<'_, '_> {
         for name in self.fixed.keys() {
             walk.levels.insert(name.clone(), 0);
             queue.push_back((name.clone(), 0));
+        }
+        for (name, version) in &self.named {
+            walk.requests.entry(name.clone()).or_default().push(Req {
+                version: version.clone(),
+                level: 0,
+                from: None,
+            });
         }
         for (name, version) in &self.direct {
             walk.requests.entry(name.clone()).or_default().push(Req {
@@ -809,6 +851,10 @@ mod tests {
         assert_eq!(sdk.requested_by, vec!["com.acme.local"]);
         let game = graph.package("com.acme.game").unwrap();
         assert_eq!(game.registry.as_deref(), Some("https://a.example.com"));
+        for name in ["com.acme.embedded", "com.acme.local", "com.acme.git"] {
+            let p = graph.package(name).unwrap();
+            assert_eq!(p.requested_by, vec!["manifest"], "{name}");
+        }
         assert_eq!(game.requested_by, vec!["manifest"]);
         assert_eq!(
             graph.package("com.unity.modules.audio").unwrap().registry,
