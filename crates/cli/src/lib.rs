@@ -16,6 +16,7 @@ mod render;
 mod resolve;
 mod rules;
 mod snippet;
+mod tree;
 
 /// Exit statuses.
 pub const EXIT_OK: u8 = 0;
@@ -28,6 +29,7 @@ Examples:
   manifest-lint check path/to/UnityProject     lint <project>/Packages/manifest.json
   manifest-lint check --format json Packages/manifest.json
   manifest-lint resolve com.example.tools      which registry serves a package, and why
+  manifest-lint tree                           what Unity would install, like `cargo tree`
   manifest-lint rules                          list every rule
   manifest-lint explain glob-scope             a rule's documentation
   manifest-lint format --check                 is the manifest in Unity's own layout? (format: rewrite it)";
@@ -57,6 +59,12 @@ enum Command {
         after_help = "Examples:\n  manifest-lint resolve com.example.tools\n  manifest-lint resolve --manifest MyGame --format json com.example.a com.unity.ugui"
     )]
     Resolve(ResolveArgs),
+    /// Show what Unity would install for a project: every package with its version, source,
+    /// registry, depth and who asks for it (offline from the lock file and the packages on disk).
+    #[command(
+        after_help = "Examples:\n  manifest-lint tree\n  manifest-lint tree MyGame --format json\n  manifest-lint tree --online --format lock > Packages/packages-lock.json"
+    )]
+    Tree(TreeArgs),
     /// List every rule with its default severity.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -147,6 +155,30 @@ pub(crate) struct ResolveArgs {
     format: ListFormat,
 }
 
+#[derive(Args, Debug)]
+pub(crate) struct TreeArgs {
+    /// The Unity project folder or its manifest (default: found from the current folder upwards).
+    path: Option<std::path::PathBuf>,
+    /// Follow the registries' packuments for the dependencies the lock file does not give.
+    #[arg(long)]
+    online: bool,
+    /// Bound on each registry request, in seconds, more than 0 and at most 3600 (default 10).
+    #[arg(long, value_name = "SECONDS", value_parser = manifest_lint_core::config::parse_timeout)]
+    registry_timeout: Option<std::time::Duration>,
+    #[arg(long, value_enum, default_value_t = TreeFormat::Human)]
+    format: TreeFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TreeFormat {
+    /// A tree, like `cargo tree`.
+    Human,
+    /// `{"version": 1, "packages": [...]}`.
+    Json,
+    /// The `Packages/packages-lock.json` Unity would write.
+    Lock,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     Human,
@@ -190,6 +222,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Resolve(args) => resolve::run(&args),
+        Command::Tree(args) => tree::run(&args),
         Command::Rules { format } => rules::list(format),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Format(args) => format::run(&args),

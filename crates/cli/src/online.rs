@@ -86,3 +86,19 @@ impl Online {
         runtime.block_on(prober.probe(&targets))
     }
 }
+
+impl Online {
+    /// Follows the project's graph through the registries' packuments (`tree --online`): every
+    /// registry the manifest names may be asked, as `check --online` asks them. `None` when the
+    /// runtime or the HTTP client could not be set up (said once, on stderr).
+    pub(crate) fn follow(
+        &self,
+        input: &manifest_lint_core::project::ProjectInput<'_>,
+        max_packuments: usize,
+    ) -> Option<manifest_lint_registry::Followed> {
+        let (Some(runtime), Some(prober)) = (&self.runtime, &self.prober) else {
+            return None;
+        };
+        Some(runtime.block_on(prober.follow(input, &|_| true, max_packuments)))
+    }
+}

@@ -39,6 +39,7 @@
 mod cache;
 mod guard;
 mod http;
+mod packument;
 mod search;
 pub mod upmconfig;
 mod urls;
@@ -65,6 +66,7 @@ use crate::cache::TtlCache;
 pub use crate::guard::is_internal;
 use crate::guard::{AddressGuard, GuardedResolver, Run};
 use crate::http::{Body, Exchange, get};
+pub use crate::packument::Followed;
 pub use crate::search::{SearchHit, SearchResults, SearchSource};
 pub use crate::upmconfig::{ConfigError, UpmConfig};
 use crate::urls::RegistryBase;
@@ -213,6 +215,7 @@ struct Inner {
     permits: Semaphore,
     registries: TtlCache<String, RegistryStatus>,
     packages: TtlCache<(String, String), PackageStatus>,
+    packuments: TtlCache<(String, String), manifest_lint_core::project::PackumentStatus>,
     searches: TtlCache<(String, String), SearchResults>,
     /// Registry URL -> when and why a package request to it failed at the network level: later
     /// package requests to it are skipped until the cache TTL passes.
@@ -263,6 +266,7 @@ impl Prober {
                 config,
                 registries: TtlCache::new(ttl),
                 packages: TtlCache::new(ttl),
+                packuments: TtlCache::new(ttl),
                 searches: TtlCache::new(ttl),
                 tripped: Mutex::new(HashMap::new()),
             }),
@@ -294,6 +298,7 @@ impl Prober {
     pub fn clear_cache(&self) {
         self.inner.registries.clear();
         self.inner.packages.clear();
+        self.inner.packuments.clear();
         self.inner.searches.clear();
         self.lock_tripped().clear();
     }
@@ -664,18 +669,47 @@ impl Prober {
     }
 
     async fn fetch_package_status(&self, url: &str, name: &str, run: &Run) -> PackageStatus {
+        let answer = match self.get_packument(url, name, ACCEPT_PACKUMENT, run).await {
+            Ok(answer) => answer,
+            Err(status) => return status,
+        };
+        let code = answer.status.as_u16();
+        match code {
+            200..=299 => match parse_packument(&answer.body) {
+                Ok(p) => PackageStatus::Found {
+                    versions: p.versions,
+                    latest: p.latest,
+                },
+                Err(e) => PackageStatus::Unknown {
+                    detail: format!("the packument is not usable JSON: {e}"),
+                },
+            },
+            _ => self.packument_failure(url, &answer),
+        }
+    }
+
+    /// `GET <url>/<name>` with the registry's credentials, unless the registry is known to be
+    /// unreachable or an earlier request to it failed at the network level: the answer, or the
+    /// status that ends the attempt.
+    pub(crate) async fn get_packument(
+        &self,
+        url: &str,
+        name: &str,
+        accept: &'static str,
+        run: &Run,
+    ) -> Result<http::Answer, PackageStatus> {
         let base = match RegistryBase::parse(url) {
             Ok(base) => base,
-            Err(detail) => return PackageStatus::Unknown { detail },
+            Err(detail) => return Err(PackageStatus::Unknown { detail }),
         };
         match self.inner.registries.peek(&url.to_string()) {
             Some(RegistryStatus::Unreachable { .. }) => {
-                return PackageStatus::Unknown {
+                return Err(PackageStatus::Unknown {
                     detail: "not requested: the registry is unreachable".to_string(),
-                };
+                });
             }
             Some(RegistryStatus::NotChecked { detail, .. }) => {
-                return PackageStatus::Unknown { detail };
+                return Err(PackageStatus::Unknown { detail });
             }
             _ => {}
         }
@@ -683,14 +717,14 @@ impl Prober {
             detail: format!("not requested: an earlier request to this registry failed ({why})"),
         };
         if let Some(why) = self.tripped(url) {
-            return skipped(why);
+            return Err(skipped(why));
         }
         let _permit = self.inner.permits.acquire().await.ok();
         // Checked again: the request that failed may have run while this one waited.
         if let Some(why) = self.tripped(url) {
-            return skipped(why);
+            return Err(skipped(why));
         }
-        let ex = self.exchange(&base, url, ACCEPT_PACKUMENT, run);
+        let ex = self.exchange(&base, url, accept, run);
         let cap = self.inner.options.max_packument_bytes;
         let answer = match get(&ex, base.package(name), Body::Full { cap }).await {
             Ok(answer) => answer,
@@ -707,20 +741,16 @@ impl Prober {
                     self.lock_tripped()
                         .insert(url.to_string(), (Instant::now(), f.detail.clone()));
                 }
-                return PackageStatus::Unknown { detail: f.detail };
+                return Err(PackageStatus::Unknown { detail: f.detail });
             }
         };
+        Ok(answer)
+    }
+
+    /// What a packument answer other than a success means.
+    pub(crate) fn packument_failure(&self, url: &str, answer: &http::Answer) -> PackageStatus {
         let code = answer.status.as_u16();
         match code {
-            200..=299 => match parse_packument(&answer.body) {
-                Ok(p) => PackageStatus::Found {
-                    versions: p.versions,
-                    latest: p.latest,
-                },
-                Err(e) => PackageStatus::Unknown {
-                    detail: format!("the packument is not usable JSON: {e}"),
-                },
-            },
             404 => PackageStatus::NotFound,
             401 | 403 => {
                 let creds = self.credentials_for(url);

@@ -13,21 +13,20 @@
 //! 3. **Version selection** ([`super::select`]) by the Editor version of
 //!    `ProjectSettings/ProjectVersion.txt` (2020.1 and later when there is none). A package
 //!    embedded, local or from Git is preferred over every version request for it.
-//! 4. **Depth**: the fewest levels from the project through requests of the chosen version (a
-//!    manifest entry that a package's higher request overrode no longer counts: Unity then
-//!    records the depth of that request).
+//! 4. **Depth**: the fewest levels from the project, where a manifest entry that a package's
+//!    higher request overrode no longer counts ([`leads_to`]), as Unity's lock files record it.
 //!
 //! Walks repeat until the chosen versions settle (a newer version can bring other
 //! dependencies), at most [`MAX_WALKS`] times.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde_json::Value;
+use jsonc_parser::ast::Value as JsonValue;
 
 use super::editor::EditorVersion;
 use super::select::{self, Request, Rule, Strategy};
 use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
-use crate::model::Manifest;
+use crate::model::{Manifest, prop_name};
 use crate::resolve::Resolver;
 use crate::version::{self, DependencySource};
 
@@ -42,42 +41,78 @@ pub const MAX_PACKAGES: usize = 10_000;
 struct LockRecord {
     version: Option<String>,
     source: Option<String>,
+    url: Option<String>,
     hash: Option<String>,
     dependencies: Option<Vec<(String, String)>>,
 }
 
 fn read_lock(text: &str) -> HashMap<String, LockRecord> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+    let Some(root) = strict_object(text) else {
         return HashMap::new();
     };
-    let Some(Value::Object(deps)) = root.get("dependencies") else {
+    let Some(JsonValue::Object(deps)) = member(&root, "dependencies") else {
         return HashMap::new();
     };
-    deps.iter()
-        .filter_map(|(name, entry)| {
-            let entry = entry.as_object()?;
-            let string = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-            Some((
-                name.clone(),
-                LockRecord {
-                    version: string("version"),
-                    source: string("source"),
-                    hash: string("hash"),
-                    dependencies: entry
-                        .get("dependencies")
-                        .and_then(Value::as_object)
-                        .map(string_pairs),
-                },
-            ))
-        })
-        .collect()
+    let mut records = HashMap::new();
+    for prop in &deps.properties {
+        let JsonValue::Object(entry) = &prop.value else {
+            continue;
+        };
+        let string = |k: &str| match member(entry, k) {
+            Some(JsonValue::StringLit(s)) => Some(s.value.to_string()),
+            _ => None,
+        };
+        let record = LockRecord {
+            version: string("version"),
+            source: string("source"),
+            url: string("url"),
+            hash: string("hash"),
+            dependencies: match member(entry, "dependencies") {
+                Some(JsonValue::Object(o)) => Some(string_pairs(o)),
+                _ => None,
+            },
+        };
+        records.insert(prop_name(prop).to_string(), record);
+    }
+    records
 }
 
-fn string_pairs(map: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
-    map.iter()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-        .collect()
+/// The root object of a text that is strict JSON (as Unity's Node.js resolver requires), read
+/// with its members in document order.
+fn strict_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    match crate::parse::parse(text).ok()?.value? {
+        JsonValue::Object(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// The last member named `key` (JSON parsers keep the last of duplicate keys).
+fn member<'a, 't>(
+    object: &'a jsonc_parser::ast::Object<'t>,
+    key: &str,
+) -> Option<&'a JsonValue<'t>> {
+    object
+        .properties
+        .iter()
+        .rev()
+        .find(|p| prop_name(p) == key)
+        .map(|p| &p.value)
+}
+
+/// An object's string members in document order, the last of duplicate keys winning.
+fn string_pairs(object: &jsonc_parser::ast::Object<'_>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for prop in &object.properties {
+        let JsonValue::StringLit(s) = &prop.value else {
+            continue;
+        };
+        let name = prop_name(prop);
+        pairs.retain(|(n, _)| n != name);
+        pairs.push((name.to_string(), s.value.to_string()));
+    }
+    pairs
 }
 
 /// What a `package.json` says that resolution needs.
@@ -87,22 +122,19 @@ struct PackageJson {
 }
 
 fn read_package_json(text: &str) -> Result<PackageJson, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
-    let Value::Object(root) = value else {
-        return Err("its root is not an object".into());
+    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(bare) {
+        return Err(format!("not valid JSON ({e})"));
+    }
+    let root = strict_object(text).ok_or("its root is not an object")?;
+    let name = match member(&root, "name") {
+        Some(JsonValue::StringLit(s)) if !s.value.is_empty() => s.value.to_string(),
+        _ => return Err("it has no `name`".into()),
     };
-    let name = root
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty())
-        .ok_or("it has no `name`")?
-        .to_string();
-    let dependencies = root
-        .get("dependencies")
-        .and_then(Value::as_object)
-        .map(string_pairs)
-        .unwrap_or_default();
+    let dependencies = match member(&root, "dependencies") {
+        Some(JsonValue::Object(o)) => string_pairs(o),
+        _ => Vec::new(),
+    };
     Ok(PackageJson { name, dependencies })
 }
 
@@ -144,6 +176,9 @@ struct Context<'a, 'i> {
     fixed: BTreeMap<String, Fixed>,
     /// The manifest's registry requests, in manifest order (last of duplicate keys).
     direct: Vec<(String, String)>,
+    /// The manifest's entries for packages that are embedded, local or from Git: requests that
+    /// choose nothing, kept for `requested_by`.
+    named: Vec<(String, String)>,
 }
 
 /// Builds the graph of every package Unity would install for this project.
@@ -186,6 +221,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
         strategy,
         fixed: BTreeMap::new(),
         direct: Vec::new(),
+        named: Vec::new(),
     };
     cx.roots(&mut unknown);
 
@@ -204,7 +240,35 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
             "the chosen versions did not settle after {MAX_WALKS} walks of the graph: versions may differ from Unity's"
         ));
     }
-    cx.finish(&walk, unknown)
+    let mut graph = cx.finish(&walk, unknown);
+    scrub(&mut graph.unknown, &cx.manifest);
+    graph
+}
+
+/// Replaces every credential the manifest's URLs carry (registry user-info, a Git dependency's
+/// password or token) by `***` in the words of `lines`: no message repeats a secret.
+fn scrub(lines: &mut [String], manifest: &Manifest) {
+    use crate::url::{dependency_credentials_range, userinfo_range};
+    let mut secrets: Vec<String> = manifest
+        .registries()
+        .iter()
+        .filter_map(|r| r.url.as_ref())
+        .chain(manifest.registry.as_ref())
+        .filter_map(|u| userinfo_range(&u.value).map(|r| u.value[r].to_string()))
+        .chain(manifest.dependencies().iter().filter_map(|d| {
+            let v = &d.version.as_ref()?.value;
+            dependency_credentials_range(v).map(|r| v[r].to_string())
+        }))
+        .filter(|s| !s.is_empty())
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for line in lines {
+        for secret in &secrets {
+            if line.contains(secret.as_str()) {
+                *line = line.replace(secret.as_str(), "***");
+            }
+        }
+    }
 }
 
 impl Context<'_, '_> {
@@ -255,12 +319,14 @@ impl Context<'_, '_> {
                 .get(&name)
                 .is_some_and(|f| f.source == Source::Embedded)
             {
+                self.named.push((name, value));
                 continue;
             }
             match version::classify(&value) {
                 Ok(DependencySource::File) => {
                     let fixed = self.local(&name, &value);
-                    self.fixed.insert(name, fixed);
+                    self.fixed.insert(name.clone(), fixed);
+                    self.named.push((name, value));
                 }
                 Ok(DependencySource::Git) => {
                     let record = self
@@ -272,10 +338,11 @@ impl Context<'_, '_> {
                             || "a Git package: its dependencies are known once Unity has fetched it (the lock file does not list them)".to_string(),
                         ),
                         hash: record.and_then(|r| r.hash.clone()),
-                        version: value,
+                        version: value.clone(),
                         source: Source::Git,
                     };
-                    self.fixed.insert(name, fixed);
+                    self.fixed.insert(name.clone(), fixed);
+                    self.named.push((name, value));
                 }
                 Ok(DependencySource::Registry(_)) => self.direct.push((name, value)),
                 Err(_) => unknown.push(format!(
@@ -431,7 +498,42 @@ impl Context<'_, '_> {
         } else {
             self.rule
         };
-        select::select(&reqs, rule, self.strategy, available.as_deref())
+        let chosen = select::select(&reqs, rule, self.strategy, available.as_deref())?;
+        Some(self.locked(name, requests, chosen, available.as_deref()))
+    }
+
+    /// Unity re-uses the lock file's version of an indirect dependency as long as it satisfies
+    /// the requests ("Lock files" in Unity's manual): a locked version at least the chosen one,
+    /// from the registry the package resolves to now (and, online, that the registry still has).
+    fn locked(
+        &self,
+        name: &str,
+        requests: &[Req],
+        chosen: String,
+        available: Option<&[&str]>,
+    ) -> String {
+        // Before 2020.1 a version is exact (no range a newer locked version would satisfy).
+        if self.rule == Rule::FewestLevels || requests.iter().any(|r| r.level == 0) {
+            return chosen;
+        }
+        let Some(record) = self.lock.get(name) else {
+            return chosen;
+        };
+        let (Some(locked), Some("registry")) = (&record.version, record.source.as_deref()) else {
+            return chosen;
+        };
+        let same_registry = record
+            .url
+            .as_deref()
+            .is_none_or(|u| crate::lock::same_registry(u, &self.registry(name)));
+        let still_there = available.is_none_or(|a| a.contains(&locked.as_str()));
+        match (
+            semver::Version::parse(locked),
+            semver::Version::parse(&chosen),
+        ) {
+            (Ok(l), Ok(c)) if l >= c && same_registry && still_there => locked.clone(),
+            _ => chosen,
+        }
     }
 
     /// One breadth-first walk, with the versions of `prev` where it has them.
@@ -446,6 +548,13 @@ impl Context<'_, '_> {
         for name in self.fixed.keys() {
             walk.levels.insert(name.clone(), 0);
             queue.push_back((name.clone(), 0));
+        }
+        for (name, version) in &self.named {
+            walk.requests.entry(name.clone()).or_default().push(Req {
+                version: version.clone(),
+                level: 0,
+                from: None,
+            });
         }
         for (name, version) in &self.direct {
             walk.requests.entry(name.clone()).or_default().push(Req {
@@ -504,11 +613,15 @@ impl Context<'_, '_> {
     }
 
     fn finish(&self, walk: &Walk, mut unknown: Vec<String>) -> ProjectGraph {
-        // Depth through the requests that chose the version (all requests when none did).
+        // Depth: the fewest levels from the project, where a manifest entry whose version lost
+        // to a package's higher request no longer counts (Unity then records the depth of the
+        // package requests).
         let counts = |name: &str, req: &Req| match walk.used.get(name) {
             Some(chosen) if !self.builtin(name) => {
-                let any = walk.requests[name].iter().any(|r| &r.version == chosen);
-                !any || &req.version == chosen
+                let any = walk.requests[name]
+                    .iter()
+                    .any(|r| leads_to(r.from.is_none(), &r.version, chosen));
+                !any || leads_to(req.from.is_none(), &req.version, chosen)
             }
             _ => true,
         };
@@ -593,17 +706,18 @@ impl Context<'_, '_> {
                     )
                 }
             };
-            let dependencies = match deps {
-                Ok(deps) => deps.into_iter().collect(),
+            let declared = match deps {
+                Ok(deps) => deps,
                 Err(why) => {
                     if source == Source::Builtin {
                         builtin_unknown += 1;
                     } else {
                         unknown.push(format!("{name}@{version}: {why}"));
                     }
-                    BTreeMap::new()
+                    Vec::new()
                 }
             };
+            let dependencies = declared.iter().cloned().collect();
             packages.push(Package {
                 depth: depth
                     .get(name.as_str())
@@ -616,6 +730,7 @@ impl Context<'_, '_> {
                 dependencies,
                 requested_by,
                 hash,
+                declared,
             });
         }
         if builtin_unknown > 0 {
@@ -627,6 +742,14 @@ impl Context<'_, '_> {
         packages.sort_by(|a, b| a.name.cmp(&b.name));
         ProjectGraph { packages, unknown }
     }
+}
+
+/// Whether a request counts for the depth of the chosen version, as Unity's lock files show it:
+/// every package's request does (the fewest levels from the project win), the manifest's own
+/// only when it names that very version: a direct dependency that a package's higher request
+/// overrode is recorded at the depth of the packages that request it.
+fn leads_to(manifest: bool, requested: &str, chosen: &str) -> bool {
+    !manifest || requested == chosen
 }
 
 fn missing_words(missing: &Missing) -> String {
@@ -728,6 +851,10 @@ mod tests {
         assert_eq!(sdk.requested_by, vec!["com.acme.local"]);
         let game = graph.package("com.acme.game").unwrap();
         assert_eq!(game.registry.as_deref(), Some("https://a.example.com"));
+        for name in ["com.acme.embedded", "com.acme.local", "com.acme.git"] {
+            let p = graph.package(name).unwrap();
+            assert_eq!(p.requested_by, vec!["manifest"], "{name}");
+        }
         assert_eq!(game.requested_by, vec!["manifest"]);
         assert_eq!(
             graph.package("com.unity.modules.audio").unwrap().registry,
@@ -763,9 +890,10 @@ mod tests {
             ..Default::default()
         };
         let graph = resolve(&input);
-        // 2020+ (no ProjectVersion.txt): the highest request wins; depth through that request.
+        // 2020+ (no ProjectVersion.txt): the highest request wins; the depth is the fewest
+        // levels of the packages' requests.
         let c = graph.package("com.c").unwrap();
-        assert_eq!((c.version.as_str(), c.depth), ("2.0.0", 2));
+        assert_eq!((c.version.as_str(), c.depth), ("2.0.0", 1));
         assert_eq!(c.requested_by, vec!["com.a", "com.d"]);
         assert!(graph.unknown.is_empty(), "{:?}", graph.unknown);
         // 2019: the fewest levels win, and com.c@1.0.0's dependencies are not in the lock.
@@ -777,6 +905,39 @@ mod tests {
         let c = graph.package("com.c").unwrap();
         assert_eq!((c.version.as_str(), c.depth), ("1.0.0", 1));
         assert_eq!(graph.unknown.len(), 1, "{:?}", graph.unknown);
+    }
+
+    #[test]
+    fn locked_versions_are_reused_and_overridden_manifest_entries_lose_depth_0() {
+        let lock = r#"{"dependencies": {
+          "com.a": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.x": "1.2.0", "com.y": "1.0.0"}, "url": "https://packages.unity.com"},
+          "com.x": {"version": "1.2.0", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com"},
+          "com.y": {"version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com"}
+        }}"#;
+        let manifest = r#"{"dependencies": {"com.a": "1.0.0", "com.x": "1.1.0"}}"#;
+        let graph = resolve(&ProjectInput {
+            manifest,
+            lock: Some(lock),
+            ..Default::default()
+        });
+        // com.x: the manifest asks 1.1.0, com.a 1.2.0; 1.2.0 wins and its depth is com.a's + 1.
+        let x = graph.package("com.x").unwrap();
+        assert_eq!((x.version.as_str(), x.depth), ("1.2.0", 1));
+        assert_eq!(x.requested_by, vec!["manifest", "com.a"]);
+        // com.y: requested 1.0.0, locked at 1.0.4: Unity keeps the locked version.
+        let y = graph.package("com.y").unwrap();
+        assert_eq!(y.version, "1.0.4");
+        // Not when the lock came from another registry than the one the scopes pick now.
+        let moved = lock.replace(
+            r#""version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com""#,
+            r#""version": "1.0.4", "depth": 1, "source": "registry", "dependencies": {}, "url": "https://old.example.com""#,
+        );
+        let graph = resolve(&ProjectInput {
+            manifest,
+            lock: Some(&moved),
+            ..Default::default()
+        });
+        assert_eq!(graph.package("com.y").unwrap().version, "1.0.0");
     }
 
     #[test]

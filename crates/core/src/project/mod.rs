@@ -15,10 +15,12 @@ use std::collections::BTreeMap;
 pub mod check;
 pub mod editor;
 mod graph;
+mod lockfile;
 pub mod select;
 
 pub use editor::EditorVersion;
 pub use graph::resolve;
+pub use lockfile::lock_text;
 
 /// The texts of a project's files. Paths are for messages only, `/`-separated and relative to
 /// the project folder (the folder that holds `Packages/manifest.json`).
@@ -166,4 +168,7 @@ pub struct Package {
     pub requested_by: Vec<String>,
     /// The commit of a Git package, when the lock file records it.
     pub hash: Option<String>,
+    /// [`Package::dependencies`] in the order the package declares them (its `package.json`,
+    /// packument or lock entry): the order Unity's lock file writes.
+    pub declared: Vec<(String, String)>,
 }

@@ -136,6 +136,23 @@ impl Verdaccio {
     /// Publishes one version the way `npm publish` does: PUT of the packument with the tarball
     /// as a base64 attachment (the tarball content is not inspected by Verdaccio).
     pub fn publish(&self, token: &str, name: &str, version: &str, tag: &str) {
+        self.publish_with(token, name, version, tag, &[], "2021.3");
+    }
+
+    /// [`Verdaccio::publish`] with `dependencies` and a `unity` field.
+    pub fn publish_with(
+        &self,
+        token: &str,
+        name: &str,
+        version: &str,
+        tag: &str,
+        dependencies: &[(&str, &str)],
+        unity: &str,
+    ) {
+        let dependencies: serde_json::Map<String, serde_json::Value> = dependencies
+            .iter()
+            .map(|(n, v)| (n.to_string(), serde_json::Value::from(*v)))
+            .collect();
         let tarball = format!("fixture tarball of {name}@{version}");
         let body = serde_json::json!({
             "_id": name,
@@ -146,7 +163,8 @@ impl Verdaccio {
                 "name": name,
                 "version": version,
                 "description": format!("Fixture {name}"),
-                "unity": "2021.3",
+                "unity": unity,
+                "dependencies": dependencies,
                 "dist": { "tarball": format!("{}/{name}/-/{name}-{version}.tgz", self.url) },
             }},
             "_attachments": { format!("{name}-{version}.tgz"): {
