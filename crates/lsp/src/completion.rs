@@ -692,6 +692,37 @@ mod tests {
     }
 
     #[test]
+    fn package_json_keys_at_both_levels() {
+        let options = LintOptions {
+            kind: manifest_lint_core::FileKind::Package,
+            ..Default::default()
+        };
+        let at = |text_with_cursor: &str| -> Vec<String> {
+            let cursor = text_with_cursor.find('|').unwrap();
+            let text = text_with_cursor.replacen('|', "", 1);
+            let snap = Snapshot::new(text, &options);
+            complete(&snap, &snap.analysis, cursor, None, Encoding::Utf16)
+                .items
+                .into_iter()
+                .map(|i| i.label)
+                .collect()
+        };
+        let l = at(r#"{"name": "com.a.b", "version": "1.0.0", |}"#);
+        assert!(
+            l.contains(&"unity".to_string()) && l.contains(&"hideInEditor".to_string()),
+            "{l:?}"
+        );
+        assert!(
+            !l.contains(&"name".to_string()) && !l.contains(&"scopedRegistries".to_string()),
+            "{l:?}"
+        );
+        let l = at(r#"{"name": "com.a.b", "samples": [{"displayName": "A", |}]}"#);
+        assert_eq!(l, ["description", "path"]);
+        let l = at(r#"{"name": "com.a.b", "hideInEditor": |}"#);
+        assert_eq!(l, ["true", "false"]);
+    }
+
+    #[test]
     fn root_keys_not_yet_present() {
         let l = labels_with(r#"{"dependencies": {}, "|"#, r#"{"dependencies": {}}"#);
         assert!(l.contains(&"scopedRegistries".to_string()), "{l:?}");
