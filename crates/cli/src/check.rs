@@ -66,10 +66,15 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         };
         // A file named package.json is a package manifest: its own rules, no lock, no network.
         let kind = CoreKind::of_path(&path);
+        // The project around a `manifest.json`: its packages on disk and its Editor version,
+        // for the project diagnostics.
+        let project = project_files(&path, &bytes, kind);
+        let project_input = project.as_ref().map(manifest_lint_files::Project::input);
         let mut options = LintOptions {
             kind,
             levels: settings.levels,
             lock: lock.as_deref(),
+            project: project_input.as_ref(),
             ..Default::default()
         };
         // Only the user switches the network on: `--online` or MANIFEST_LINT_ONLINE, never a
@@ -280,6 +285,24 @@ fn read_lock(manifest: &Path) -> Result<Option<String>, String> {
     }
     let bytes = locate::read(&lock)?;
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The project files beside a manifest named `manifest.json` (`None` for any other file); what
+/// could not be read is said on stderr.
+fn project_files(
+    path: &Path,
+    bytes: &[u8],
+    kind: CoreKind,
+) -> Option<manifest_lint_files::Project> {
+    if kind != CoreKind::Manifest || path.file_name().is_none_or(|n| n != "manifest.json") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let project = manifest_lint_files::read_beside(path, text);
+    for note in &project.notes {
+        crate::warn(note.clone());
+    }
+    Some(project)
 }
 
 /// Reports for the `package.json` of every embedded package (`Packages/<dir>/package.json`, by

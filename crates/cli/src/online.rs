@@ -78,7 +78,11 @@ impl Online {
         if !analysis.parsed {
             return OnlineFacts::default();
         }
-        let targets = analysis.probe_targets();
+        // In a project, what Unity never fetches (embedded, built-in) is not asked about.
+        let targets = match options.project {
+            Some(project) => analysis.probe_targets_in(project),
+            None => analysis.probe_targets(),
+        };
         runtime.block_on(prober.probe(&targets))
     }
 }

@@ -163,6 +163,21 @@ pub fn is_unity_host(url: &str) -> bool {
         .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
+/// Built-in modules that older Editors do not have: the module, and the newest release line
+/// (year, minor) known to lack it. Only documented cases: `com.unity.modules.accessibility` is
+/// missing on 2022.3 (`Package [com.unity.modules.accessibility@1.0.0] cannot be found`, seen
+/// from real Editors), and modules are added, not removed, so every older Editor lacks it too.
+pub const BUILTIN_MODULES_ABSENT_THROUGH: &[(&str, (u32, u32))] =
+    &[("com.unity.modules.accessibility", (2022, 3))];
+
+/// The newest release line known to lack the built-in module `name`, if there is one.
+pub fn builtin_module_absent_through(name: &str) -> Option<(u32, u32)> {
+    BUILTIN_MODULES_ABSENT_THROUGH
+        .iter()
+        .find(|(module, _)| *module == name)
+        .map(|(_, through)| *through)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,10 @@ pub struct LintOptions<'a> {
     /// The text of `Packages/packages-lock.json` when it sits beside the manifest; `None` skips
     /// the lock checks (`stale-lock`).
     pub lock: Option<&'a str>,
+    /// The project's files beside the manifest (`check PROJECT`, the language server): turns
+    /// the project diagnostics on (packages on disk, transitive dependencies, the Editor
+    /// version). `None` lints the manifest alone. Its `manifest` should be the linted text.
+    pub project: Option<&'a project::ProjectInput<'a>>,
 }
 
 /// The result of linting one manifest.
@@ -126,7 +130,29 @@ impl Analysis {
     /// What online checks should ask: each registry with a usable URL, its scopes, and the
     /// registry dependencies (exact versions, not `file:` or Git) that resolve to it; the default
     /// registry last, for the dependencies no scope covers. Registries in manifest order.
+    /// Built-in modules (`com.unity.modules.*`) come with the Editor and are not asked about,
+    /// unless the registry they resolve to sets `overrideBuiltIns`.
     pub fn probe_targets(&self) -> Vec<facts::ProbeTarget> {
+        self.probe_targets_skipping(|_| false, |_| false)
+    }
+
+    /// [`Analysis::probe_targets`] for a manifest in a project: besides the built-in modules,
+    /// what Unity never fetches is left out too: embedded packages (`Packages/<dir>/`, by the
+    /// name their `package.json` gives) and what the lock file records as `builtin`.
+    pub fn probe_targets_in(&self, project: &project::ProjectInput<'_>) -> Vec<facts::ProbeTarget> {
+        let embedded = project::check::embedded_package_names(project);
+        let builtin = project::check::lock_builtins(project.lock);
+        self.probe_targets_skipping(
+            |name| embedded.iter().any(|e| e == name),
+            |name| builtin.iter().any(|b| b == name),
+        )
+    }
+
+    fn probe_targets_skipping(
+        &self,
+        embedded: impl Fn(&str) -> bool,
+        builtin: impl Fn(&str) -> bool,
+    ) -> Vec<facts::ProbeTarget> {
         let registries = self.manifest.registries();
         let mut targets: Vec<facts::ProbeTarget> = registries
             .iter()
@@ -154,7 +180,17 @@ impl Analysis {
             ) {
                 continue;
             }
-            let target = match self.resolver.resolve(&dep.name.value).winner {
+            let name = dep.name.value.as_str();
+            if embedded(name) {
+                continue;
+            }
+            let winner = self.resolver.resolve(name).winner;
+            let overrides_builtins =
+                winner.is_some_and(|w| registries[w.registry].override_built_ins == Some(true));
+            if !overrides_builtins && (name.starts_with("com.unity.modules.") || builtin(name)) {
+                continue;
+            }
+            let target = match winner {
                 Some(w) => &mut targets[w.registry],
                 None => &mut default,
             };
@@ -242,6 +278,11 @@ fn finish(
         FileKind::Package => None,
     };
     let package = (options.kind == FileKind::Package).then(|| package::PackageJson::from_ast(ast));
+    // The project diagnostics are about a project manifest and the project around it.
+    let project = match options.kind {
+        FileKind::Manifest => options.project.map(project::check::ProjectContext::new),
+        FileKind::Package => None,
+    };
     let ctx = rules::Context {
         text,
         kind: options.kind,
@@ -252,6 +293,7 @@ fn finish(
         facts: options.facts,
         input: &input,
         lock: lock.as_ref(),
+        project: project.as_ref(),
     };
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);

@@ -12,6 +12,14 @@
 
 use std::collections::BTreeMap;
 
+pub mod check;
+pub mod editor;
+mod graph;
+pub mod select;
+
+pub use editor::EditorVersion;
+pub use graph::resolve;
+
 /// The texts of a project's files. Paths are for messages only, `/`-separated and relative to
 /// the project folder (the folder that holds `Packages/manifest.json`).
 #[derive(Debug, Clone, Default)]
@@ -156,4 +164,6 @@ pub struct Package {
     pub dependencies: BTreeMap<String, String>,
     /// The packages (or `manifest` for the project's own `dependencies`) that request it.
     pub requested_by: Vec<String>,
+    /// The commit of a Git package, when the lock file records it.
+    pub hash: Option<String>,
 }

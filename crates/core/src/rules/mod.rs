@@ -151,6 +151,8 @@ pub struct Context<'a> {
     pub input: &'a InputProblems,
     /// The lock file beside the manifest, parsed (or why it could not be), for `stale-lock`.
     pub lock: Option<&'a Result<crate::lock::LockFile, crate::lock::LockError>>,
+    /// The project around the manifest, when its files were given (the project rules).
+    pub project: Option<&'a crate::project::check::ProjectContext<'a>>,
 }
 
 impl Context<'_> {
@@ -240,11 +242,13 @@ pub struct InputProblems {
     pub empty: bool,
 }
 
+mod builtin_module_unavailable;
 mod dead_registry;
 mod dependency_names;
 mod duplicate_key;
 mod duplicate_registry;
 mod duplicate_scope;
+mod editor_too_old;
 mod empty_manifest;
 mod empty_scopes;
 mod git_url_credentials;
@@ -255,11 +259,14 @@ mod invalid_json;
 mod invalid_package_version;
 mod invalid_registry_url;
 mod invalid_scope;
+mod invalid_transitive_dependency;
 mod invalid_unity_release;
 mod invalid_unity_version;
 mod invalid_value;
 mod invalid_version;
 mod legacy_registry;
+mod local_package_missing;
+mod major_version_conflict;
 mod missing_property;
 mod npm_scope_notation;
 mod obsolete_package;
@@ -273,10 +280,13 @@ mod registry_url_credentials;
 mod sample_without_path;
 mod shadowed_scope;
 mod stale_lock;
+mod transitive_package_not_found;
+mod transitive_version_not_found;
 mod unity_scope_override;
 mod unknown_property;
 mod unreachable_registry;
 mod unscoped_dependency;
+mod unscoped_transitive_dependency;
 mod version_not_found;
 mod wrong_type;
 
@@ -286,10 +296,12 @@ pub(crate) use dependency_names::problem as package_name_problem;
 pub(crate) use glob_scope::GLOB_CHARS;
 pub(crate) use invalid_scope::problem as scope_shape_problem;
 
+pub use builtin_module_unavailable::BUILTIN_MODULE_UNAVAILABLE;
 pub use dependency_names::INVALID_PACKAGE_NAME;
 pub use duplicate_key::DUPLICATE_KEY;
 pub use duplicate_registry::DUPLICATE_REGISTRY;
 pub use duplicate_scope::DUPLICATE_SCOPE;
+pub use editor_too_old::EDITOR_TOO_OLD;
 pub use empty_manifest::EMPTY_MANIFEST;
 pub use empty_scopes::EMPTY_SCOPES;
 pub use git_url_credentials::GIT_URL_CREDENTIALS;
@@ -301,11 +313,14 @@ pub use invalid_json::INVALID_JSON;
 pub use invalid_package_version::INVALID_PACKAGE_VERSION;
 pub use invalid_registry_url::INVALID_REGISTRY_URL;
 pub use invalid_scope::INVALID_SCOPE;
+pub use invalid_transitive_dependency::INVALID_TRANSITIVE_DEPENDENCY;
 pub use invalid_unity_release::INVALID_UNITY_RELEASE;
 pub use invalid_unity_version::INVALID_UNITY_VERSION;
 pub use invalid_value::INVALID_VALUE;
 pub use invalid_version::INVALID_VERSION;
 pub use legacy_registry::LEGACY_REGISTRY;
+pub use local_package_missing::LOCAL_PACKAGE_MISSING;
+pub use major_version_conflict::MAJOR_VERSION_CONFLICT;
 pub use missing_property::MISSING_PROPERTY;
 pub use npm_scope_notation::NPM_SCOPE_NOTATION;
 pub use obsolete_package::OBSOLETE_PACKAGE;
@@ -319,10 +334,13 @@ pub use registry_url_credentials::REGISTRY_URL_CREDENTIALS;
 pub use sample_without_path::SAMPLE_WITHOUT_PATH;
 pub use shadowed_scope::SHADOWED_SCOPE;
 pub use stale_lock::STALE_LOCK;
+pub use transitive_package_not_found::TRANSITIVE_PACKAGE_NOT_FOUND;
+pub use transitive_version_not_found::TRANSITIVE_VERSION_NOT_FOUND;
 pub use unity_scope_override::UNITY_SCOPE_OVERRIDE;
 pub use unknown_property::UNKNOWN_PROPERTY;
 pub use unreachable_registry::UNREACHABLE_REGISTRY;
 pub use unscoped_dependency::UNSCOPED_DEPENDENCY;
+pub use unscoped_transitive_dependency::UNSCOPED_TRANSITIVE_DEPENDENCY;
 pub use version_not_found::VERSION_NOT_FOUND;
 pub use wrong_type::WRONG_TYPE;
 
@@ -367,6 +385,15 @@ pub static RULES: &[&RuleMeta] = &[
     &PACKAGE_NOT_FOUND,
     &VERSION_NOT_FOUND,
     &REGISTRY_NOT_CHECKED,
+    // The project diagnostics (with the project's files: `check PROJECT`, the language server).
+    &LOCAL_PACKAGE_MISSING,
+    &EDITOR_TOO_OLD,
+    &BUILTIN_MODULE_UNAVAILABLE,
+    &INVALID_TRANSITIVE_DEPENDENCY,
+    &UNSCOPED_TRANSITIVE_DEPENDENCY,
+    &MAJOR_VERSION_CONFLICT,
+    &TRANSITIVE_PACKAGE_NOT_FOUND,
+    &TRANSITIVE_VERSION_NOT_FOUND,
 ];
 
 /// Looks a rule up by id.

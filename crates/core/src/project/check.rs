@@ -1,0 +1,335 @@
+//! What the project diagnostics share: the project's inputs with their `package.json` files
+//! parsed, and where in the manifest a problem found deeper in the project is reported.
+//!
+//! The project rules (`local-package-missing` and the others in `crate::rules`) run inside
+//! [`crate::lint`] when [`crate::LintOptions::project`] is given, so rule levels, sorting and
+//! secret masking apply to them as to every other rule. Every finding is reported in the
+//! manifest, at the direct dependency that pulls the problem in, with the chain of packages in
+//! the message (`com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::model::Manifest;
+use crate::project::{
+    EditorVersion, Origin, Package, PackumentStatus, ProjectGraph, ProjectInput, Source,
+    VersionInfo,
+};
+use crate::text::Span;
+
+/// The project around a manifest, prepared once for every project rule.
+#[derive(Debug)]
+pub struct ProjectContext<'a> {
+    pub input: &'a ProjectInput<'a>,
+    /// The `package.json` of each of `input.packages` (same order), parsed; `None` when it is
+    /// missing or not a JSON object.
+    pub disk: Vec<Option<PackageJson>>,
+    /// What Unity would install ([`super::resolve`]).
+    pub graph: ProjectGraph,
+    /// The project's Editor, from `ProjectSettings/ProjectVersion.txt`.
+    pub editor: Option<EditorVersion>,
+}
+
+/// The parts of a package's `package.json` the project rules read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageJson {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub unity: Option<String>,
+    pub unity_release: Option<String>,
+    /// `dependencies` with string values, name -> requested version, sorted by name.
+    pub dependencies: Vec<(String, String)>,
+}
+
+impl PackageJson {
+    /// Parses a `package.json` text; `None` when it is not a JSON object (its own lint says so).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let serde_json::Value::Object(root) = serde_json::from_str(text).ok()? else {
+            return None;
+        };
+        let string = |key: &str| root.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let dependencies = match root.get("dependencies") {
+            Some(serde_json::Value::Object(deps)) => deps
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Some(Self {
+            name: string("name"),
+            version: string("version"),
+            unity: string("unity"),
+            unity_release: string("unityRelease"),
+            dependencies,
+        })
+    }
+}
+
+impl<'a> ProjectContext<'a> {
+    pub fn new(input: &'a ProjectInput<'a>) -> Self {
+        Self {
+            input,
+            disk: parse_disk(input),
+            graph: super::resolve(input),
+            editor: input
+                .project_version
+                .and_then(EditorVersion::from_project_version),
+        }
+    }
+
+    /// Whether an embedded package goes by `name` (it then wins over the manifest's entry).
+    pub fn is_embedded(&self, name: &str) -> bool {
+        embedded_names(self.input, &self.disk).any(|n| n == name)
+    }
+
+    /// The `package.json` of the package on disk that the graph installs as `package`
+    /// (embedded, local or local tarball).
+    pub fn package_json(&self, package: &Package) -> Option<&PackageJson> {
+        let index = self
+            .input
+            .packages
+            .iter()
+            .zip(&self.disk)
+            .position(|(p, json)| match (&p.origin, package.source) {
+                (Origin::Embedded { .. }, Source::Embedded) => {
+                    json.as_ref().and_then(|j| j.name.as_deref()) == Some(package.name.as_str())
+                }
+                (Origin::Local { dependency, .. }, Source::Local)
+                | (Origin::LocalTarball { dependency, .. }, Source::LocalTarball) => {
+                    dependency == &package.name
+                }
+                _ => false,
+            })?;
+        self.disk[index].as_ref()
+    }
+
+    /// The packument's facts about a registry package's chosen version, online.
+    pub fn version_info(&self, package: &Package) -> Option<&VersionInfo> {
+        match self.packument(package)? {
+            PackumentStatus::Found(p) => p.versions.get(&package.version),
+            _ => None,
+        }
+    }
+
+    /// What the registry a package resolves to said about it, online; `None` when it was not
+    /// asked (or offline).
+    pub fn packument(&self, package: &Package) -> Option<&PackumentStatus> {
+        let registry = package.registry.as_deref()?;
+        let registries = &self.input.packuments?.registries;
+        registries
+            .get(registry)
+            .or_else(|| {
+                registries
+                    .iter()
+                    .find(|(url, _)| crate::lock::same_registry(url, registry))
+                    .map(|(_, m)| m)
+            })?
+            .get(&package.name)
+    }
+
+    /// For each direct dependency that pulls `name` in, the shortest chain of packages from it
+    /// down to `name` (a direct dependency itself: a chain of one). At most [`MAX_CHAINS`].
+    pub fn chains(&self, name: &str) -> Vec<Vec<&Package>> {
+        let graph = &self.graph;
+        let Some(target) = graph.package(name) else {
+            return Vec::new();
+        };
+        // Breadth-first up the `requested_by` links; `toward[n]` is the next package down.
+        let mut toward: HashMap<&str, &str> = HashMap::new();
+        let mut queue: VecDeque<&Package> = VecDeque::from([target]);
+        let mut seen: HashSet<&str> = HashSet::from([target.name.as_str()]);
+        let mut chains = Vec::new();
+        while let Some(package) = queue.pop_front() {
+            if is_root(package) {
+                let mut chain = vec![package];
+                let mut at = package.name.as_str();
+                while let Some(&next) = toward.get(at) {
+                    match graph.package(next) {
+                        Some(p) => chain.push(p),
+                        None => break,
+                    }
+                    at = next;
+                }
+                chains.push(chain);
+                if chains.len() >= MAX_CHAINS {
+                    break;
+                }
+                continue;
+            }
+            for by in &package.requested_by {
+                let Some(parent) = graph.package(by) else {
+                    continue;
+                };
+                if seen.insert(parent.name.as_str()) {
+                    toward.insert(parent.name.as_str(), package.name.as_str());
+                    queue.push_back(parent);
+                }
+            }
+        }
+        chains
+    }
+}
+
+/// Most direct dependencies a problem is reported at.
+pub const MAX_CHAINS: usize = 20;
+
+/// Whether the graph's package is one the project asks for itself: a manifest dependency or a
+/// package on disk (embedded, or a `file:`/Git dependency), rather than a dependency of one.
+pub fn is_root(package: &Package) -> bool {
+    package.requested_by.is_empty()
+        || package.depth == 0
+        || package.requested_by.iter().any(|r| r == "manifest")
+}
+
+/// A package as a chain shows it: `com.acme.game@1.0.0`; a package on disk or from Git by its
+/// source (`com.acme.tool (embedded)`).
+pub fn display(package: &Package) -> String {
+    match package.source {
+        Source::Registry | Source::Builtin => format!("{}@{}", package.name, package.version),
+        source => format!("{} ({})", package.name, source.as_str()),
+    }
+}
+
+/// `com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`.
+pub fn chain_words(chain: &[&Package]) -> String {
+    chain
+        .iter()
+        .map(|p| display(p))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+fn parse_disk(input: &ProjectInput<'_>) -> Vec<Option<PackageJson>> {
+    input
+        .packages
+        .iter()
+        .map(|p| p.text.as_ref().ok().and_then(|t| PackageJson::parse(t)))
+        .collect()
+}
+
+/// The names embedded packages go by: their `package.json`'s `name`, else their folder's.
+fn embedded_names<'i>(
+    input: &'i ProjectInput<'_>,
+    disk: &'i [Option<PackageJson>],
+) -> impl Iterator<Item = &'i str> {
+    input
+        .packages
+        .iter()
+        .zip(disk)
+        .filter_map(|(p, json)| match &p.origin {
+            Origin::Embedded { dir } => Some(
+                json.as_ref()
+                    .and_then(|j| j.name.as_deref())
+                    .unwrap_or(dir.as_str()),
+            ),
+            _ => None,
+        })
+}
+
+/// The names of the project's embedded packages (for the probes, which need no graph).
+pub fn embedded_package_names(input: &ProjectInput<'_>) -> Vec<String> {
+    let disk = parse_disk(input);
+    embedded_names(input, &disk).map(str::to_string).collect()
+}
+
+/// Where a problem pulled in by the direct dependency `root` is reported: that dependency's
+/// name in the manifest (the last of duplicates, the one Unity keeps), else the `dependencies`
+/// key (an embedded package the manifest does not list), else the start of the text.
+pub fn report_span(manifest: &Manifest, root: &str) -> Span {
+    if let Some(dep) = manifest
+        .dependencies()
+        .iter()
+        .rev()
+        .find(|d| d.name.value == root)
+    {
+        return dep.name.span;
+    }
+    if let Some(member) = manifest.member("dependencies") {
+        return member.key.span;
+    }
+    manifest
+        .root
+        .map_or(Span::new(0, 0), |r| Span::new(r.start, r.start))
+}
+
+/// The names the lock file records with `"source": "builtin"`.
+pub fn lock_builtins(lock: Option<&str>) -> Vec<String> {
+    let Some(Ok(lock)) = lock.map(crate::lock::parse_lock) else {
+        return Vec::new();
+    };
+    lock.entries
+        .into_iter()
+        .filter(|e| e.source.as_deref() == Some("builtin"))
+        .map(|e| e.name)
+        .collect()
+}
+
+/// Reports a problem of the graph's package `name` at every direct dependency that pulls it in
+/// (once per place in the manifest): `make` gets the span and the chain from that dependency
+/// down to `name`.
+pub(crate) fn report_at_roots(
+    project: &ProjectContext<'_>,
+    manifest: &Manifest,
+    name: &str,
+    out: &mut Vec<crate::Diagnostic>,
+    mut make: impl FnMut(Span, &[&Package]) -> crate::Diagnostic,
+) {
+    let mut spans: Vec<Span> = Vec::new();
+    for chain in project.chains(name) {
+        let span = report_span(manifest, &chain[0].name);
+        if spans.contains(&span) {
+            continue;
+        }
+        spans.push(span);
+        out.push(make(span, &chain));
+    }
+}
+
+/// The words for a registry URL: the manifest's name for it (`` `Acme` (https://npm.acme.com) ``),
+/// `Unity's registry (https://packages.unity.com)`, or the URL.
+pub fn registry_words(manifest: &Manifest, url: &str) -> String {
+    let shown = crate::url::redact(url);
+    if let Some(registry) = manifest.registries().iter().find(|r| {
+        r.url
+            .as_ref()
+            .is_some_and(|u| crate::lock::same_registry(&u.value, url))
+    }) {
+        return format!("`{}` ({shown})", registry.display_name());
+    }
+    if crate::lock::same_registry(url, crate::model::UNITY_REGISTRY_URL) {
+        return format!("Unity's registry ({shown})");
+    }
+    format!("the registry {shown}")
+}
+
+/// The folder or tarball a `package.json` path for messages names
+/// (`local/tool/package.json` -> `local/tool`; a tarball's path is the tarball).
+pub fn package_location(path: &str) -> &str {
+    path.strip_suffix("/package.json").unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_json_parts() {
+        let json = PackageJson::parse(
+            "\u{feff}{\"name\": \"com.a\", \"version\": \"1.0.0\", \"unity\": \"2022.3\", \
+             \"unityRelease\": \"0f1\", \"dependencies\": {\"com.z\": \"1.0.0\", \"com.b\": 2}}",
+        )
+        .unwrap();
+        assert_eq!(json.name.as_deref(), Some("com.a"));
+        assert_eq!(json.unity.as_deref(), Some("2022.3"));
+        assert_eq!(json.unity_release.as_deref(), Some("0f1"));
+        assert_eq!(json.dependencies, [("com.z".into(), "1.0.0".into())]);
+        assert_eq!(PackageJson::parse("[1]"), None);
+        assert_eq!(PackageJson::parse("{,"), None);
+    }
+
+    #[test]
+    fn locations() {
+        assert_eq!(package_location("local/tool/package.json"), "local/tool");
+        assert_eq!(package_location("Packages/tool.tgz"), "Packages/tool.tgz");
+    }
+}

@@ -1,0 +1,895 @@
+//! [`resolve`]: the packages Unity installs for a project, from its [`ProjectInput`].
+//!
+//! 1. **Roots.** Every embedded package (`Packages/<dir>/package.json`) is installed at depth 0
+//!    and wins over a manifest entry of the same name. The manifest's `file:` dependencies are
+//!    local folders or tarballs, its Git URLs Git packages; both at depth 0, with the versions
+//!    the manifest writes (as the lock file does). Its SemVer versions are requests at level 0.
+//! 2. **Transitive dependencies.** The dependencies of each package come from its
+//!    `package.json` (embedded and local packages), from the registry's packument of the chosen
+//!    version (online) or from the lock file's entry for that version (offline), and each is
+//!    routed through the *project's* scopes. Built-in packages (`com.unity.modules.*`, unless a
+//!    matching registry sets `overrideBuiltIns`, and what the lock records as `builtin`) come
+//!    with the Editor: never from a registry.
+//! 3. **Version selection** ([`super::select`]) by the Editor version of
+//!    `ProjectSettings/ProjectVersion.txt` (2020.1 and later when there is none). A package
+//!    embedded, local or from Git is preferred over every version request for it.
+//! 4. **Depth**: the fewest levels from the project through requests of the chosen version (a
+//!    manifest entry that a package's higher request overrode no longer counts: Unity then
+//!    records the depth of that request).
+//!
+//! Walks repeat until the chosen versions settle (a newer version can bring other
+//! dependencies), at most [`MAX_WALKS`] times.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde_json::Value;
+
+use super::editor::EditorVersion;
+use super::select::{self, Request, Rule, Strategy};
+use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
+use crate::model::Manifest;
+use crate::resolve::Resolver;
+use crate::version::{self, DependencySource};
+
+/// How many times the graph is walked before giving up on the versions settling.
+pub const MAX_WALKS: usize = 32;
+
+/// A cap on the packages of one graph, so that a hostile input cannot grow it without bound.
+pub const MAX_PACKAGES: usize = 10_000;
+
+/// What the lock file records for one package (all that resolution reads of it).
+#[derive(Debug, Clone, Default)]
+struct LockRecord {
+    version: Option<String>,
+    source: Option<String>,
+    hash: Option<String>,
+    dependencies: Option<Vec<(String, String)>>,
+}
+
+fn read_lock(text: &str) -> HashMap<String, LockRecord> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+        return HashMap::new();
+    };
+    let Some(Value::Object(deps)) = root.get("dependencies") else {
+        return HashMap::new();
+    };
+    deps.iter()
+        .filter_map(|(name, entry)| {
+            let entry = entry.as_object()?;
+            let string = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
+            Some((
+                name.clone(),
+                LockRecord {
+                    version: string("version"),
+                    source: string("source"),
+                    hash: string("hash"),
+                    dependencies: entry
+                        .get("dependencies")
+                        .and_then(Value::as_object)
+                        .map(string_pairs),
+                },
+            ))
+        })
+        .collect()
+}
+
+fn string_pairs(map: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    map.iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect()
+}
+
+/// What a `package.json` says that resolution needs.
+struct PackageJson {
+    name: String,
+    dependencies: Vec<(String, String)>,
+}
+
+fn read_package_json(text: &str) -> Result<PackageJson, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
+    let Value::Object(root) = value else {
+        return Err("its root is not an object".into());
+    };
+    let name = root
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .ok_or("it has no `name`")?
+        .to_string();
+    let dependencies = root
+        .get("dependencies")
+        .and_then(Value::as_object)
+        .map(string_pairs)
+        .unwrap_or_default();
+    Ok(PackageJson { name, dependencies })
+}
+
+/// A package whose version does not come from version requests: embedded, local, Git.
+#[derive(Debug, Clone)]
+struct Fixed {
+    version: String,
+    source: Source,
+    /// `Err(why)` when they cannot be known.
+    dependencies: Result<Vec<(String, String)>, String>,
+    hash: Option<String>,
+}
+
+/// One request in a walk: the version, the level, and who asks (`None`: the manifest).
+#[derive(Debug, Clone)]
+struct Req {
+    version: String,
+    level: u32,
+    from: Option<String>,
+}
+
+struct Walk {
+    /// The version each requested (non-fixed) package was walked with.
+    used: HashMap<String, String>,
+    requests: HashMap<String, Vec<Req>>,
+    /// Breadth-first level of the first visit.
+    levels: HashMap<String, u32>,
+    /// Visit order.
+    order: Vec<String>,
+}
+
+struct Context<'a, 'i> {
+    input: &'a ProjectInput<'i>,
+    manifest: Manifest,
+    resolver: Resolver,
+    lock: HashMap<String, LockRecord>,
+    rule: Rule,
+    strategy: Strategy,
+    fixed: BTreeMap<String, Fixed>,
+    /// The manifest's registry requests, in manifest order (last of duplicate keys).
+    direct: Vec<(String, String)>,
+}
+
+/// Builds the graph of every package Unity would install for this project.
+pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
+    let mut unknown = Vec::new();
+    let manifest_text = input
+        .manifest
+        .strip_prefix('\u{feff}')
+        .unwrap_or(input.manifest);
+    let manifest = match crate::parse::parse(manifest_text) {
+        Ok(parsed) => Manifest::from_ast(parsed.value.as_ref()),
+        Err(_) => {
+            unknown.push("Packages/manifest.json does not parse: no package is known".to_string());
+            return ProjectGraph {
+                packages: Vec::new(),
+                unknown,
+            };
+        }
+    };
+    let resolver = Resolver::new(&manifest);
+    let editor = input
+        .project_version
+        .and_then(EditorVersion::from_project_version);
+    let rule = match &editor {
+        Some(e) if !e.selects_highest() => Rule::FewestLevels,
+        _ => Rule::Highest,
+    };
+    let strategy = manifest
+        .resolution_strategy
+        .as_ref()
+        .and_then(|s| Strategy::parse(&s.value))
+        .unwrap_or_default();
+    let lock = input.lock.map(read_lock).unwrap_or_default();
+    let mut cx = Context {
+        input,
+        manifest,
+        resolver,
+        lock,
+        rule,
+        strategy,
+        fixed: BTreeMap::new(),
+        direct: Vec::new(),
+    };
+    cx.roots(&mut unknown);
+
+    let mut walk = cx.walk(&HashMap::new());
+    let mut settled = false;
+    for _ in 0..MAX_WALKS {
+        let next = cx.choose(&walk);
+        if next == walk.used {
+            settled = true;
+            break;
+        }
+        walk = cx.walk(&next);
+    }
+    if !settled {
+        unknown.push(format!(
+            "the chosen versions did not settle after {MAX_WALKS} walks of the graph: versions may differ from Unity's"
+        ));
+    }
+    cx.finish(&walk, unknown)
+}
+
+impl Context<'_, '_> {
+    /// Embedded packages, then the manifest's dependencies.
+    fn roots(&mut self, unknown: &mut Vec<String>) {
+        for package in &self.input.packages {
+            let Origin::Embedded { dir } = &package.origin else {
+                continue;
+            };
+            let text = match &package.text {
+                Ok(text) => text,
+                Err(missing) => {
+                    unknown.push(format!(
+                        "{}: {}: the embedded package is not known",
+                        package.path,
+                        missing_words(missing)
+                    ));
+                    continue;
+                }
+            };
+            match read_package_json(text) {
+                Ok(json) => {
+                    self.fixed.entry(json.name).or_insert(Fixed {
+                        version: format!("file:{dir}"),
+                        source: Source::Embedded,
+                        dependencies: Ok(json.dependencies),
+                        hash: None,
+                    });
+                }
+                Err(why) => unknown.push(format!(
+                    "{}: {why}: the embedded package is not known",
+                    package.path
+                )),
+            }
+        }
+        // Unity keeps the last of duplicate keys.
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for dep in self.manifest.dependencies() {
+            let Some(value) = &dep.version else {
+                continue;
+            };
+            entries.retain(|(n, _)| n != &dep.name.value);
+            entries.push((dep.name.value.clone(), value.value.clone()));
+        }
+        for (name, value) in entries {
+            if self
+                .fixed
+                .get(&name)
+                .is_some_and(|f| f.source == Source::Embedded)
+            {
+                continue;
+            }
+            match version::classify(&value) {
+                Ok(DependencySource::File) => {
+                    let fixed = self.local(&name, &value);
+                    self.fixed.insert(name, fixed);
+                }
+                Ok(DependencySource::Git) => {
+                    let record = self
+                        .lock
+                        .get(&name)
+                        .filter(|r| r.version.as_deref() == Some(value.as_str()));
+                    let fixed = Fixed {
+                        dependencies: record.and_then(|r| r.dependencies.clone()).ok_or_else(
+                            || "a Git package: its dependencies are known once Unity has fetched it (the lock file does not list them)".to_string(),
+                        ),
+                        hash: record.and_then(|r| r.hash.clone()),
+                        version: value,
+                        source: Source::Git,
+                    };
+                    self.fixed.insert(name, fixed);
+                }
+                Ok(DependencySource::Registry(_)) => self.direct.push((name, value)),
+                Err(_) => unknown.push(format!(
+                    "{name}: `{value}` is not a dependency Unity can resolve: left out"
+                )),
+            }
+        }
+    }
+
+    /// A `file:` dependency of the manifest.
+    fn local(&self, name: &str, value: &str) -> Fixed {
+        let normalized = version::file_backslashes(value).unwrap_or_else(|| value.to_string());
+        let lower = normalized.to_ascii_lowercase();
+        let tarball = lower.ends_with(".tgz") || lower.ends_with(".tar.gz");
+        let source = if tarball {
+            Source::LocalTarball
+        } else {
+            Source::Local
+        };
+        let on_disk = self.input.packages.iter().find(|p| match &p.origin {
+            Origin::Local { dependency, .. } | Origin::LocalTarball { dependency, .. } => {
+                dependency == name
+            }
+            Origin::Embedded { .. } => false,
+        });
+        let from_lock = || {
+            self.lock
+                .get(name)
+                .filter(|r| matches!(r.source.as_deref(), Some("local" | "local-tarball")))
+                .and_then(|r| r.dependencies.clone())
+        };
+        let dependencies = match on_disk.map(|p| (&p.path, &p.text)) {
+            Some((_, Ok(text))) => read_package_json(text)
+                .map(|j| j.dependencies)
+                .or_else(|why| from_lock().ok_or(why)),
+            Some((path, Err(missing))) => from_lock().ok_or_else(|| {
+                format!(
+                    "{path}: {}: its dependencies are unknown",
+                    missing_words(missing)
+                )
+            }),
+            None => from_lock().ok_or_else(|| {
+                "its package.json was not read and the lock file does not list its dependencies"
+                    .to_string()
+            }),
+        };
+        Fixed {
+            version: value.to_string(),
+            source,
+            dependencies,
+            hash: None,
+        }
+    }
+
+    /// Whether a requested package comes with the Editor.
+    fn builtin(&self, name: &str) -> bool {
+        if self
+            .lock
+            .get(name)
+            .is_some_and(|r| r.source.as_deref() == Some("builtin"))
+        {
+            return true;
+        }
+        name.starts_with("com.unity.modules.")
+            && self.resolver.resolve(name).winner.is_none_or(|w| {
+                self.manifest.registries()[w.registry].override_built_ins != Some(true)
+            })
+    }
+
+    /// The registry a package resolves to through the project's scopes.
+    fn registry(&self, name: &str) -> String {
+        match self.resolver.resolve(name).winner {
+            Some(w) => match &self.manifest.registries()[w.registry].url {
+                Some(url) => url.value.clone(),
+                None => self.manifest.default_registry_url().to_string(),
+            },
+            None => self.manifest.default_registry_url().to_string(),
+        }
+    }
+
+    fn packument(&self, name: &str) -> Option<&super::PackumentStatus> {
+        self.input
+            .packuments?
+            .registries
+            .get(&self.registry(name))?
+            .get(name)
+    }
+
+    /// The dependencies of a requested package at `version`.
+    fn dependencies(&self, name: &str, version: &str) -> Result<Vec<(String, String)>, String> {
+        let lock = self.lock.get(name);
+        if self.builtin(name) {
+            return lock.and_then(|r| r.dependencies.clone()).ok_or_else(|| {
+                "built into the Editor; its dependencies are not in the lock file".to_string()
+            });
+        }
+        let from_lock = || {
+            lock.filter(|r| r.version.as_deref() == Some(version))
+                .and_then(|r| r.dependencies.clone())
+        };
+        match self.packument(name) {
+            Some(super::PackumentStatus::Found(p)) => match p.versions.get(version) {
+                Some(info) => Ok(info.dependencies.clone()),
+                None => Err(format!(
+                    "{} has no version {version}",
+                    crate::url::redact(&self.registry(name))
+                )),
+            },
+            Some(super::PackumentStatus::NotFound) => Err(format!(
+                "not found on {}",
+                crate::url::redact(&self.registry(name))
+            )),
+            Some(super::PackumentStatus::Unknown(why)) => {
+                from_lock().ok_or_else(|| why.clone())
+            }
+            None => from_lock().ok_or_else(|| {
+                if self.input.packuments.is_some() {
+                    "its registry was not asked, and the lock file does not list this version"
+                        .to_string()
+                } else {
+                    "its dependencies are not in the lock file at this version (`--online` asks the registry)".to_string()
+                }
+            }),
+        }
+    }
+
+    /// The version Unity picks for a requested package, from its requests.
+    fn pick(&self, name: &str, requests: &[Req]) -> Option<String> {
+        if self.builtin(name)
+            && let Some(v) = self
+                .lock
+                .get(name)
+                .filter(|r| r.source.as_deref() == Some("builtin"))
+                .and_then(|r| r.version.clone())
+        {
+            return Some(v);
+        }
+        let reqs: Vec<Request<'_>> = requests
+            .iter()
+            .map(|r| Request {
+                version: &r.version,
+                level: r.level,
+            })
+            .collect();
+        let available: Option<Vec<&str>> = match self.packument(name) {
+            Some(super::PackumentStatus::Found(p)) => {
+                Some(p.versions.keys().map(String::as_str).collect())
+            }
+            _ => None,
+        };
+        let rule = if self.builtin(name) {
+            Rule::Highest
+        } else {
+            self.rule
+        };
+        select::select(&reqs, rule, self.strategy, available.as_deref())
+    }
+
+    /// One breadth-first walk, with the versions of `prev` where it has them.
+    fn walk(&self, prev: &HashMap<String, String>) -> Walk {
+        let mut walk = Walk {
+            used: HashMap::new(),
+            requests: HashMap::new(),
+            levels: HashMap::new(),
+            order: Vec::new(),
+        };
+        let mut queue: VecDeque<(String, u32)> = VecDeque::new();
+        for name in self.fixed.keys() {
+            walk.levels.insert(name.clone(), 0);
+            queue.push_back((name.clone(), 0));
+        }
+        for (name, version) in &self.direct {
+            walk.requests.entry(name.clone()).or_default().push(Req {
+                version: version.clone(),
+                level: 0,
+                from: None,
+            });
+            if !walk.levels.contains_key(name) {
+                walk.levels.insert(name.clone(), 0);
+                queue.push_back((name.clone(), 0));
+            }
+        }
+        while let Some((name, level)) = queue.pop_front() {
+            walk.order.push(name.clone());
+            let dependencies = match self.fixed.get(&name) {
+                Some(fixed) => fixed.dependencies.clone().unwrap_or_default(),
+                None => {
+                    let requests = walk.requests.get(&name).map_or(&[][..], Vec::as_slice);
+                    let version = match prev.get(&name) {
+                        Some(v) => Some(v.clone()),
+                        None => self.pick(&name, requests),
+                    };
+                    let Some(version) = version else {
+                        continue;
+                    };
+                    let deps = self.dependencies(&name, &version).unwrap_or_default();
+                    walk.used.insert(name.clone(), version);
+                    deps
+                }
+            };
+            for (dep, version) in dependencies {
+                walk.requests.entry(dep.clone()).or_default().push(Req {
+                    version,
+                    level: level + 1,
+                    from: Some(name.clone()),
+                });
+                if !walk.levels.contains_key(&dep) && walk.levels.len() < MAX_PACKAGES {
+                    walk.levels.insert(dep.clone(), level + 1);
+                    queue.push_back((dep, level + 1));
+                }
+            }
+        }
+        walk
+    }
+
+    /// The versions the walk's requests choose.
+    fn choose(&self, walk: &Walk) -> HashMap<String, String> {
+        walk.order
+            .iter()
+            .filter(|n| !self.fixed.contains_key(*n))
+            .filter_map(|n| {
+                let requests = walk.requests.get(n).map_or(&[][..], Vec::as_slice);
+                Some((n.clone(), self.pick(n, requests)?))
+            })
+            .collect()
+    }
+
+    fn finish(&self, walk: &Walk, mut unknown: Vec<String>) -> ProjectGraph {
+        // Depth through the requests that chose the version (all requests when none did).
+        let counts = |name: &str, req: &Req| match walk.used.get(name) {
+            Some(chosen) if !self.builtin(name) => {
+                let any = walk.requests[name].iter().any(|r| &r.version == chosen);
+                !any || &req.version == chosen
+            }
+            _ => true,
+        };
+        let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut depth: HashMap<&str, u32> = HashMap::new();
+        let mut queue: VecDeque<&str> = VecDeque::new();
+        for name in self.fixed.keys() {
+            depth.insert(name, 0);
+            queue.push_back(name);
+        }
+        for (name, requests) in &walk.requests {
+            for req in requests.iter().filter(|r| counts(name, r)) {
+                match &req.from {
+                    None => {
+                        if !depth.contains_key(name.as_str()) {
+                            depth.insert(name, 0);
+                            queue.push_back(name);
+                        }
+                    }
+                    Some(from) => edges.entry(from).or_default().push(name),
+                }
+            }
+        }
+        while let Some(name) = queue.pop_front() {
+            let d = depth[name];
+            for &to in edges.get(name).map_or(&[][..], Vec::as_slice) {
+                if !depth.contains_key(to) {
+                    depth.insert(to, d + 1);
+                    queue.push_back(to);
+                }
+            }
+        }
+
+        let mut packages = Vec::new();
+        let mut builtin_unknown = 0usize;
+        for name in &walk.order {
+            let requests = walk.requests.get(name).map_or(&[][..], Vec::as_slice);
+            let mut requested_by: Vec<String> = requests
+                .iter()
+                .map(|r| r.from.clone().unwrap_or_else(|| "manifest".to_string()))
+                .collect();
+            requested_by.sort_by(|a, b| (a != "manifest", a).cmp(&(b != "manifest", b)));
+            requested_by.dedup();
+            let (version, source, registry, deps, hash) = match self.fixed.get(name) {
+                Some(fixed) => (
+                    fixed.version.clone(),
+                    fixed.source,
+                    None,
+                    fixed.dependencies.clone(),
+                    fixed.hash.clone(),
+                ),
+                None => {
+                    let Some(version) = walk.used.get(name) else {
+                        let asked: Vec<String> = requests
+                            .iter()
+                            .map(|r| {
+                                format!(
+                                    "{} asks for `{}`",
+                                    r.from.as_deref().unwrap_or("the manifest"),
+                                    r.version
+                                )
+                            })
+                            .collect();
+                        unknown.push(format!(
+                            "{name}: no request is a version Unity can resolve ({}): left out",
+                            asked.join(", ")
+                        ));
+                        continue;
+                    };
+                    let builtin = self.builtin(name);
+                    let (source, registry) = if builtin {
+                        (Source::Builtin, None)
+                    } else {
+                        (Source::Registry, Some(self.registry(name)))
+                    };
+                    (
+                        version.clone(),
+                        source,
+                        registry,
+                        self.dependencies(name, version),
+                        None,
+                    )
+                }
+            };
+            let dependencies = match deps {
+                Ok(deps) => deps.into_iter().collect(),
+                Err(why) => {
+                    if source == Source::Builtin {
+                        builtin_unknown += 1;
+                    } else {
+                        unknown.push(format!("{name}@{version}: {why}"));
+                    }
+                    BTreeMap::new()
+                }
+            };
+            packages.push(Package {
+                depth: depth
+                    .get(name.as_str())
+                    .copied()
+                    .unwrap_or_else(|| walk.levels[name]),
+                name: name.clone(),
+                version,
+                source,
+                registry,
+                dependencies,
+                requested_by,
+                hash,
+            });
+        }
+        if builtin_unknown > 0 {
+            unknown.push(format!(
+                "the dependencies of {builtin_unknown} built-in package{} (they come with the Editor; the lock file would list them)",
+                if builtin_unknown == 1 { "" } else { "s" }
+            ));
+        }
+        packages.sort_by(|a, b| a.name.cmp(&b.name));
+        ProjectGraph { packages, unknown }
+    }
+}
+
+fn missing_words(missing: &Missing) -> String {
+    match missing {
+        Missing::NotFound => "not found".to_string(),
+        Missing::NoPackageJson => "no package.json".to_string(),
+        Missing::Unreadable(why) => format!("unreadable ({why})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{PackageInput, Packument, PackumentStatus, Packuments, VersionInfo};
+    use super::*;
+
+    fn names(graph: &ProjectGraph) -> Vec<(&str, &str, Source, u32)> {
+        graph
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.source, p.depth))
+            .collect()
+    }
+
+    #[test]
+    fn sources_of_the_manifests_dependencies() {
+        let manifest = r#"{
+          "scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["com.acme"]}],
+          "dependencies": {
+            "com.acme.game": "1.0.0",
+            "com.unity.modules.audio": "1.0.0",
+            "com.acme.local": "file:..\\shared\\local",
+            "com.acme.tgz": "file:pkgs/tool-1.0.0.tgz",
+            "com.acme.git": "https://github.com/acme/git.git#v1",
+            "com.acme.embedded": "2.0.0",
+            "com.acme.bad": "^1.0.0"
+          }
+        }"#;
+        let packages = vec![
+            PackageInput {
+                origin: Origin::Embedded {
+                    dir: "Embedded".into(),
+                },
+                path: "Packages/Embedded/package.json".into(),
+                text: Ok(
+                    r#"{"name": "com.acme.embedded", "version": "3.0.0", "dependencies": {"com.acme.lib": "1.2.0"}}"#,
+                ),
+            },
+            PackageInput {
+                origin: Origin::Local {
+                    dependency: "com.acme.local".into(),
+                    spec: "file:..\\shared\\local".into(),
+                },
+                path: "../shared/local/package.json".into(),
+                text: Ok(
+                    r#"{"name": "com.acme.local", "version": "1.0.0", "dependencies": {"com.partner.sdk": "2.0.0"}}"#,
+                ),
+            },
+            PackageInput {
+                origin: Origin::LocalTarball {
+                    dependency: "com.acme.tgz".into(),
+                    spec: "file:pkgs/tool-1.0.0.tgz".into(),
+                },
+                path: "Packages/pkgs/tool-1.0.0.tgz".into(),
+                text: Err(Missing::NotFound),
+            },
+        ];
+        let input = ProjectInput {
+            manifest,
+            packages,
+            ..Default::default()
+        };
+        let graph = resolve(&input);
+        assert_eq!(
+            names(&graph),
+            vec![
+                ("com.acme.embedded", "file:Embedded", Source::Embedded, 0),
+                ("com.acme.game", "1.0.0", Source::Registry, 0),
+                (
+                    "com.acme.git",
+                    "https://github.com/acme/git.git#v1",
+                    Source::Git,
+                    0
+                ),
+                ("com.acme.lib", "1.2.0", Source::Registry, 1),
+                ("com.acme.local", "file:..\\shared\\local", Source::Local, 0),
+                (
+                    "com.acme.tgz",
+                    "file:pkgs/tool-1.0.0.tgz",
+                    Source::LocalTarball,
+                    0
+                ),
+                ("com.partner.sdk", "2.0.0", Source::Registry, 1),
+                ("com.unity.modules.audio", "1.0.0", Source::Builtin, 0),
+            ]
+        );
+        let sdk = graph.package("com.partner.sdk").unwrap();
+        // Routed through the project's scopes: no scope covers it, so Unity's registry.
+        assert_eq!(sdk.registry.as_deref(), Some("https://packages.unity.com"));
+        assert_eq!(sdk.requested_by, vec!["com.acme.local"]);
+        let game = graph.package("com.acme.game").unwrap();
+        assert_eq!(game.registry.as_deref(), Some("https://a.example.com"));
+        assert_eq!(game.requested_by, vec!["manifest"]);
+        assert_eq!(
+            graph.package("com.unity.modules.audio").unwrap().registry,
+            None
+        );
+        let said = graph.unknown.join("\n");
+        assert!(said.contains("com.acme.bad: `^1.0.0`"), "{said}");
+        assert!(
+            said.contains("com.acme.game@1.0.0: its dependencies are not in the lock file"),
+            "{said}"
+        );
+        assert!(
+            said.contains("Packages/pkgs/tool-1.0.0.tgz: not found"),
+            "{said}"
+        );
+        assert!(said.contains("com.acme.git@"), "{said}");
+    }
+
+    const LOCK: &str = r#"{"dependencies": {
+      "com.a": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.c": "1.0.0"}, "url": "https://packages.unity.com"},
+      "com.b": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.d": "1.0.0"}, "url": "https://packages.unity.com"},
+      "com.d": {"version": "1.0.0", "depth": 1, "source": "registry", "dependencies": {"com.c": "2.0.0"}, "url": "https://packages.unity.com"},
+      "com.c": {"version": "2.0.0", "depth": 2, "source": "registry", "dependencies": {}, "url": "https://packages.unity.com"},
+      "com.unity.ugui": {"version": "2.0.0", "depth": 1, "source": "builtin", "dependencies": {"com.unity.modules.ui": "1.0.0"}}
+    }}"#;
+
+    #[test]
+    fn the_lock_file_gives_the_dependencies_offline_and_the_editor_picks_the_rule() {
+        let manifest = r#"{"dependencies": {"com.a": "1.0.0", "com.b": "1.0.0"}}"#;
+        let input = ProjectInput {
+            manifest,
+            lock: Some(LOCK),
+            ..Default::default()
+        };
+        let graph = resolve(&input);
+        // 2020+ (no ProjectVersion.txt): the highest request wins; depth through that request.
+        let c = graph.package("com.c").unwrap();
+        assert_eq!((c.version.as_str(), c.depth), ("2.0.0", 2));
+        assert_eq!(c.requested_by, vec!["com.a", "com.d"]);
+        assert!(graph.unknown.is_empty(), "{:?}", graph.unknown);
+        // 2019: the fewest levels win, and com.c@1.0.0's dependencies are not in the lock.
+        let input = ProjectInput {
+            project_version: Some("m_EditorVersion: 2019.4.40f1\n"),
+            ..input
+        };
+        let graph = resolve(&input);
+        let c = graph.package("com.c").unwrap();
+        assert_eq!((c.version.as_str(), c.depth), ("1.0.0", 1));
+        assert_eq!(graph.unknown.len(), 1, "{:?}", graph.unknown);
+    }
+
+    #[test]
+    fn lock_builtins_keep_the_editors_version() {
+        let manifest = r#"{"dependencies": {"com.unity.ugui": "1.0.0"}}"#;
+        let graph = resolve(&ProjectInput {
+            manifest,
+            lock: Some(LOCK),
+            ..Default::default()
+        });
+        let ugui = graph.package("com.unity.ugui").unwrap();
+        assert_eq!(
+            (ugui.version.as_str(), ugui.source, ugui.depth),
+            ("2.0.0", Source::Builtin, 0)
+        );
+        let ui = graph.package("com.unity.modules.ui").unwrap();
+        assert_eq!((ui.source, ui.depth), (Source::Builtin, 1));
+    }
+
+    #[test]
+    fn packuments_online_and_the_strategy() {
+        let manifest = r#"{"resolutionStrategy": "highestMinor",
+          "scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["com.acme"]}],
+          "dependencies": {"com.acme.game": "1.0.0"}}"#;
+        let info = |deps: &[(&str, &str)]| VersionInfo {
+            dependencies: deps
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            ..Default::default()
+        };
+        let mut a = BTreeMap::new();
+        a.insert(
+            "com.acme.game".to_string(),
+            PackumentStatus::Found(Packument {
+                versions: [
+                    ("1.0.0".to_string(), info(&[("com.acme.lib", "1.1.0")])),
+                    ("1.5.0".to_string(), info(&[])),
+                ]
+                .into(),
+                latest: Some("1.5.0".into()),
+            }),
+        );
+        a.insert(
+            "com.acme.lib".to_string(),
+            PackumentStatus::Found(Packument {
+                versions: [
+                    ("1.1.0".to_string(), info(&[])),
+                    ("1.4.0".to_string(), info(&[("com.partner.sdk", "2.0.0")])),
+                    ("2.0.0".to_string(), info(&[])),
+                ]
+                .into(),
+                latest: Some("2.0.0".into()),
+            }),
+        );
+        let mut unity = BTreeMap::new();
+        unity.insert("com.partner.sdk".to_string(), PackumentStatus::NotFound);
+        let packuments = Packuments {
+            registries: [
+                ("https://a.example.com".to_string(), a),
+                ("https://packages.unity.com".to_string(), unity),
+            ]
+            .into(),
+        };
+        let graph = resolve(&ProjectInput {
+            manifest,
+            packuments: Some(&packuments),
+            ..Default::default()
+        });
+        assert_eq!(
+            names(&graph),
+            vec![
+                // The manifest's own version is not upgraded by the strategy ...
+                ("com.acme.game", "1.0.0", Source::Registry, 0),
+                // ... an indirect one is, within its major.
+                ("com.acme.lib", "1.4.0", Source::Registry, 1),
+                ("com.partner.sdk", "2.0.0", Source::Registry, 2),
+            ]
+        );
+        assert_eq!(
+            graph.unknown,
+            vec!["com.partner.sdk@2.0.0: not found on https://packages.unity.com".to_string()]
+        );
+    }
+
+    #[test]
+    fn cycles_and_bad_input_end() {
+        let lock = r#"{"dependencies": {
+          "com.a": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.b": "1.0.0"}},
+          "com.b": {"version": "1.0.0", "depth": 1, "source": "registry", "dependencies": {"com.a": "1.0.0"}}}}"#;
+        let graph = resolve(&ProjectInput {
+            manifest: r#"{"dependencies": {"com.a": "1.0.0"}}"#,
+            lock: Some(lock),
+            ..Default::default()
+        });
+        assert_eq!(
+            names(&graph),
+            vec![
+                ("com.a", "1.0.0", Source::Registry, 0),
+                ("com.b", "1.0.0", Source::Registry, 1)
+            ]
+        );
+        let graph = resolve(&ProjectInput {
+            manifest: "{",
+            ..Default::default()
+        });
+        assert!(graph.packages.is_empty());
+        assert_eq!(graph.unknown.len(), 1);
+        let graph = resolve(&ProjectInput {
+            manifest: r#"{"dependencies": {"com.a": "1.0.0"}}"#,
+            lock: Some("not json"),
+            ..Default::default()
+        });
+        assert_eq!(graph.packages.len(), 1);
+    }
+}
