@@ -99,6 +99,12 @@ pub struct LintOptions<'a> {
 /// The result of linting one manifest.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// What kind of file was linted (as [`LintOptions::kind`] said).
+    pub kind: FileKind,
+    /// The package model, when the file is a `package.json`.
+    pub package: Option<package::PackageJson>,
+    /// For a project manifest, the manifest; for a `package.json`, its `dependencies` (and any
+    /// `scopedRegistries`, which Unity ignores there) in the same model.
     pub manifest: Manifest,
     pub resolver: Resolver,
     /// Sorted by position, then rule id.
@@ -301,6 +307,8 @@ fn finish(
     let secrets = secrets(text, &manifest);
     scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
     Analysis {
+        kind: options.kind,
+        package,
         parsed: ast.is_some(),
         manifest,
         resolver,
