@@ -69,7 +69,33 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         // The project around a `manifest.json`: its packages on disk and its Editor version,
         // for the project diagnostics.
         let project = project_files(&path, &bytes, kind);
-        let project_input = project.as_ref().map(manifest_lint_files::Project::input);
+        // Only the user switches the network on: `--online` or MANIFEST_LINT_ONLINE, never a
+        // repository's own configuration file (a cloned manifest must not make the tool call out).
+        let wants_online =
+            !args.offline && (args.online || online_from_env) && kind == CoreKind::Manifest;
+        let timeout = args
+            .registry_timeout
+            .unwrap_or(settings.config.online.timeout);
+        // Online, the project's graph is followed through the registries' packuments for the
+        // transitive checks (never asking for built-in, embedded, local or Git packages).
+        let followed = match (&project, wants_online) {
+            (Some(project), true) => online
+                .get_or_insert_with(|| online::Online::new(timeout))
+                .follow(&project.input(), crate::tree::MAX_PACKUMENTS),
+            _ => None,
+        };
+        for note in followed.iter().flat_map(|f| &f.not_asked) {
+            crate::note(format!(
+                "not asked: {}",
+                crate::snippet::escape(note, false)
+            ));
+        }
+        let project_input = project
+            .as_ref()
+            .map(|p| manifest_lint_core::project::ProjectInput {
+                packuments: followed.as_ref().map(|f| &f.packuments),
+                ..p.input()
+            });
         let mut options = LintOptions {
             kind,
             levels: settings.levels,
@@ -77,10 +103,6 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             project: project_input.as_ref(),
             ..Default::default()
         };
-        // Only the user switches the network on: `--online` or MANIFEST_LINT_ONLINE, never a
-        // repository's own configuration file (a cloned manifest must not make the tool call out).
-        let wants_online =
-            !args.offline && (args.online || online_from_env) && kind == CoreKind::Manifest;
         if settings.config.online.enabled && !args.offline && !wants_online && !noted_config_online
         {
             noted_config_online = true;
@@ -91,9 +113,6 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             ));
         }
         let facts = wants_online.then(|| {
-            let timeout = args
-                .registry_timeout
-                .unwrap_or(settings.config.online.timeout);
             online
                 .get_or_insert_with(|| online::Online::new(timeout))
                 .facts(&bytes, &options)
@@ -160,10 +179,10 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 (text.into_owned(), analysis)
             }
         };
-        let packages = match kind {
-            CoreKind::Manifest => package_reports(&path, &text, &options),
-            CoreKind::Package => Vec::new(),
-        };
+        let packages = project
+            .as_ref()
+            .map(|p| package_reports(p, &options))
+            .unwrap_or_default();
         reports.push(report(shown, text, analysis, kind));
         reports.extend(packages);
     }
@@ -300,21 +319,19 @@ fn project_files(
     let text = String::from_utf8_lossy(bytes).into_owned();
     let project = manifest_lint_files::read_beside(path, text);
     for note in &project.notes {
-        crate::warn(note.clone());
+        crate::warn(crate::snippet::escape(note, false));
     }
     Some(project)
 }
 
 /// Reports for the `package.json` of every embedded package (`Packages/<dir>/package.json`, by
 /// folder name) and every local package a `file:` dependency names (manifest order) of the
-/// project whose manifest is `manifest` (named `manifest.json`), as `manifest-lint-files` reads
-/// them; only those with findings. A package that is missing or unreadable is the project
-/// diagnostics' business, not this lint's.
-fn package_reports(manifest: &Path, text: &str, options: &LintOptions<'_>) -> Vec<FileReport> {
-    if manifest.file_name().is_none_or(|n| n != "manifest.json") {
-        return Vec::new();
-    }
-    let project = manifest_lint_files::read_beside(manifest, text.to_string());
+/// project, as `manifest-lint-files` read them; only those with findings. A package that is
+/// missing or unreadable is the project diagnostics' business, not this lint's.
+fn package_reports(
+    project: &manifest_lint_files::Project,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
     let options = LintOptions {
         kind: CoreKind::Package,
         levels: options.levels.clone(),
@@ -322,9 +339,9 @@ fn package_reports(manifest: &Path, text: &str, options: &LintOptions<'_>) -> Ve
     };
     project
         .packages
-        .into_iter()
+        .iter()
         .filter_map(|package| {
-            let text = package.text.ok()?;
+            let text = package.text.as_ref().ok()?.clone();
             let analysis = manifest_lint_core::package::lint(&text, &options);
             if analysis.diagnostics.is_empty() {
                 return None;

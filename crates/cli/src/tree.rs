@@ -15,7 +15,7 @@ use crate::snippet::escape;
 use crate::{EXIT_OK, EXIT_USAGE, TreeArgs, TreeFormat, locate};
 
 /// Packuments one `tree --online` run asks for at most.
-const MAX_PACKUMENTS: usize = 500;
+pub(crate) const MAX_PACKUMENTS: usize = 500;
 
 pub(crate) fn run(args: &TreeArgs) -> u8 {
     let path = match &args.path {

@@ -91,13 +91,20 @@ pub struct LintOptions<'a> {
     pub lock: Option<&'a str>,
     /// The project's files beside the manifest (`check PROJECT`, the language server): turns
     /// the project diagnostics on (packages on disk, transitive dependencies, the Editor
-    /// version). `None` lints the manifest alone. Its `manifest` should be the linted text.
+    /// version). `None` lints the manifest alone. Its `manifest` is not read: the linted text
+    /// takes its place, so that an editor's buffer is checked against the files as last read.
     pub project: Option<&'a project::ProjectInput<'a>>,
 }
 
 /// The result of linting one manifest.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// What kind of file was linted (as [`LintOptions::kind`] said).
+    pub kind: FileKind,
+    /// The package model, when the file is a `package.json`.
+    pub package: Option<package::PackageJson>,
+    /// For a project manifest, the manifest; for a `package.json`, its `dependencies` (and any
+    /// `scopedRegistries`, which Unity ignores there) in the same model.
     pub manifest: Manifest,
     pub resolver: Resolver,
     /// Sorted by position, then rule id.
@@ -273,10 +280,17 @@ fn finish(
     };
     let package = (options.kind == FileKind::Package).then(|| package::PackageJson::from_ast(ast));
     // The project diagnostics are about a project manifest and the project around it.
-    let project = match options.kind {
-        FileKind::Manifest => options.project.map(project::check::ProjectContext::new),
+    // The graph follows the linted text (an editor's buffer), not the manifest as last read.
+    let project_input = match options.kind {
+        FileKind::Manifest => options.project.map(|input| project::ProjectInput {
+            manifest: text,
+            ..input.clone()
+        }),
         FileKind::Package => None,
     };
+    let project = project_input
+        .as_ref()
+        .map(project::check::ProjectContext::new);
     let ctx = rules::Context {
         text,
         kind: options.kind,
@@ -293,6 +307,8 @@ fn finish(
     let secrets = secrets(text, &manifest);
     scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
     Analysis {
+        kind: options.kind,
+        package,
         parsed: ast.is_some(),
         manifest,
         resolver,

@@ -44,7 +44,7 @@ pub const MAX_TARBALL_BYTES: u64 = 1024 * 1024 * 1024;
 pub const MAX_TARBALL_ENTRIES: usize = 200_000;
 
 /// A project's files, read and owned; [`Project::input`] lends them to the core.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Project {
     /// The project folder (the parent of the `Packages` folder).
     pub folder: PathBuf,

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use manifest_lint_core::facts::ProbeTarget;
-use manifest_lint_core::{Encoding, LintOptions, OnlineFacts};
+use manifest_lint_core::{Encoding, FileKind, LintOptions, OnlineFacts};
 use manifest_lint_registry::{ProbeOptions, Prober, UpmConfig};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
@@ -34,6 +34,7 @@ mod links;
 mod lookup;
 mod names;
 mod navigation;
+mod package;
 mod project;
 mod pull;
 mod references;
@@ -171,13 +172,16 @@ fn lint_options<'a>(
     settings: &Settings,
     facts: Option<&'a OnlineFacts>,
     project: &'a ProjectFiles,
+    input: Option<&'a manifest_lint_core::project::ProjectInput<'a>>,
 ) -> LintOptions<'a> {
     let mut levels = project.levels.clone();
     levels.extend(settings.rules.iter().map(|(k, v)| (k.clone(), *v)));
     LintOptions {
+        kind: project.kind,
         facts: facts.filter(|_| settings.online),
         levels,
         lock: project.lock.as_deref(),
+        project: input,
         ..LintOptions::default()
     }
 }
@@ -298,26 +302,84 @@ impl Shared {
         }
     }
 
-    /// Reads the project files of `uris` again; re-lints and publishes those that changed.
-    fn reload_project(&self, st: &mut State, uris: &[Uri]) {
+    /// Reads the project files of `uris` again; re-lints and publishes those that changed. The
+    /// packages on disk are read in the background ([`Shared::read_disk`]).
+    fn reload_project(self: &Arc<Self>, st: &mut State, uris: &[Uri]) {
         for uri in uris {
             let Some(doc) = st.docs.get_mut(uri) else {
                 continue;
             };
             let mut warnings = Vec::new();
-            let project = ProjectFiles::load(uri, &mut warnings);
+            let mut project = ProjectFiles::load(uri, &mut warnings);
             self.project_warnings(&warnings);
-            if project == doc.project {
-                continue;
+            project.disk = doc.project.disk.clone();
+            let (id, text) = (doc.id, doc.current.text.clone());
+            if project != doc.project {
+                doc.project = project;
+                let input = doc.project.input();
+                let snapshot = document::Snapshot::new(
+                    doc.current.text.clone(),
+                    &lint_options(
+                        &st.settings,
+                        doc.facts.as_ref(),
+                        &doc.project,
+                        input.as_ref(),
+                    ),
+                );
+                drop(input);
+                doc.replace_current(snapshot);
+                self.publish(st, uri);
             }
-            doc.project = project;
+            self.read_disk(uri.clone(), id, text);
+        }
+    }
+
+    /// Reads the project around a document's manifest off the handlers (a tarball can take a
+    /// while) and, when it differs from what the document had, re-lints and publishes. A
+    /// document closed or reopened meanwhile (another `id`) is left alone.
+    fn read_disk(self: &Arc<Self>, uri: Uri, id: u64, text: String) {
+        let shared = Arc::clone(self);
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn_blocking(move || {
+            let Some(disk) = project::read_disk(&uri, text) else {
+                return;
+            };
+            let mut st = lock(&shared.state);
+            let st = &mut *st;
+            let Some(doc) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            if doc.id != id {
+                return;
+            }
+            for note in &disk.notes {
+                shared.log(MessageType::WARNING, note.clone());
+            }
+            if doc.project.disk.as_deref() == Some(&disk) {
+                return;
+            }
+            doc.project.disk = Some(Arc::new(disk));
+            let input = doc.project.input();
             let snapshot = document::Snapshot::new(
                 doc.current.text.clone(),
-                &lint_options(&st.settings, doc.facts.as_ref(), &doc.project),
+                &lint_options(
+                    &st.settings,
+                    doc.facts.as_ref(),
+                    &doc.project,
+                    input.as_ref(),
+                ),
             );
+            drop(input);
+            // Published only when it changes something: most projects add no diagnostic.
+            let changed = snapshot.analysis.diagnostics != doc.current.analysis.diagnostics;
             doc.replace_current(snapshot);
-            self.publish(st, uri);
-        }
+            if changed {
+                shared.publish(st, &uri);
+            }
+            shared.maybe_probe(st, &uri);
+        });
     }
 
     fn settings_warnings(&self, warnings: &[String]) {
@@ -380,8 +442,16 @@ impl Shared {
         let uris: Vec<Uri> = st.docs.keys().cloned().collect();
         for uri in uris {
             if let Some(doc) = st.docs.get_mut(&uri) {
-                let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
+                let input = doc.project.input();
+                let options = lint_options(
+                    &st.settings,
+                    doc.facts.as_ref(),
+                    &doc.project,
+                    input.as_ref(),
+                );
                 let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
+                drop(options);
+                drop(input);
                 doc.replace_current(snapshot);
             }
             self.publish(st, &uri);
@@ -422,13 +492,16 @@ impl Shared {
             return;
         }
         let Some(doc) = st.docs.get(uri) else { return };
-        if !doc.current.analysis.parsed {
+        // A package.json's registries are the project's: nothing of its own to ask.
+        if !doc.current.analysis.parsed || doc.project.kind == FileKind::Package {
             return;
         }
-        let targets: Vec<ProbeTarget> = doc
-            .current
-            .analysis
-            .probe_targets()
+        // In a project, what Unity never fetches (embedded, built-in) is not asked about.
+        let targets = match doc.project.input() {
+            Some(input) => doc.current.analysis.probe_targets_in(&input),
+            None => doc.current.analysis.probe_targets(),
+        };
+        let targets: Vec<ProbeTarget> = targets
             .into_iter()
             // Unity's registry is asked about only when dependencies go there.
             .filter(|t| {
@@ -522,8 +595,16 @@ impl Shared {
         if !st.settings.online {
             return;
         }
-        let options = lint_options(&st.settings, doc.facts.as_ref(), &doc.project);
+        let input = doc.project.input();
+        let options = lint_options(
+            &st.settings,
+            doc.facts.as_ref(),
+            &doc.project,
+            input.as_ref(),
+        );
         let snapshot = document::Snapshot::new(doc.current.text.clone(), &options);
+        drop(options);
+        drop(input);
         let changed = snapshot.analysis.diagnostics != doc.current.analysis.diagnostics;
         doc.replace_current(snapshot);
         if changed {
@@ -755,6 +836,7 @@ impl LanguageServer for Backend {
                 format!("**/{}", manifest_lint_core::config::CONFIG_FILE_NAME),
             ]
             .into_iter()
+            .chain(project::PROJECT_GLOBS.iter().map(|g| g.to_string()))
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(glob),
                 kind: None,
@@ -792,7 +874,8 @@ impl LanguageServer for Backend {
         if links::is_config(&doc.uri) {
             return lock(&self.shared.state).configs.open(doc.uri, &doc.text);
         }
-        if !convert::is_manifest(&doc.uri) {
+        // A project manifest, or a package.json that is a Unity package's (docs/lsp.md).
+        if !convert::is_manifest(&doc.uri) && !package::is_unity_package(&doc.uri, &doc.text) {
             return;
         }
         let mut st = lock(&self.shared.state);
@@ -801,12 +884,19 @@ impl LanguageServer for Backend {
         let mut warnings = Vec::new();
         let project = ProjectFiles::load(&doc.uri, &mut warnings);
         self.shared.project_warnings(&warnings);
-        let options = lint_options(&st.settings, None, &project);
+        // The packages on disk follow in the background (`read_disk`).
+        let options = lint_options(&st.settings, None, &project, None);
+        let text = doc.text.clone();
         let mut document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
         document.project = project;
         st.docs.insert(doc.uri.clone(), document);
         self.shared.publish_edited(st, &doc.uri);
-        self.shared.maybe_probe(st, &doc.uri);
+        // In a project, the probe waits for the packages on disk (`read_disk` starts it), so
+        // that embedded packages are never asked about.
+        if !project::in_project(&doc.uri) {
+            self.shared.maybe_probe(st, &doc.uri);
+        }
+        self.shared.read_disk(doc.uri.clone(), st.next_doc_id, text);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -822,11 +912,14 @@ impl LanguageServer for Backend {
         };
         doc.apply_changes(&params.content_changes, encoding);
         doc.version = params.text_document.version;
+        let input = doc.project.input();
         let snapshot = doc.relint(&lint_options(
             &st.settings,
             doc.facts.as_ref(),
             &doc.project,
+            input.as_ref(),
         ));
+        drop(input);
         doc.replace_current(snapshot);
         self.shared.publish_edited(st, &uri);
         self.shared.maybe_probe(st, &uri);
@@ -882,6 +975,11 @@ impl LanguageServer for Backend {
             enabled: st.settings.online,
             facts: doc.facts.as_ref(),
         };
+        // In a package.json only the keys are documented: where its dependencies come from is
+        // the project's business (its scopes), not this file's.
+        if doc.project.kind == FileKind::Package {
+            return Ok(keydocs::hover(&doc.view(), offset, st.encoding));
+        }
         Ok(hover::hover(&doc.view(), offset, online, st.encoding)
             .or_else(|| keydocs::hover(&doc.view(), offset, st.encoding)))
     }
@@ -907,7 +1005,7 @@ impl LanguageServer for Backend {
         let Some(doc) = st.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        if !st.settings.inlay_hints {
+        if !st.settings.inlay_hints || doc.project.kind == FileKind::Package {
             return Ok(Some(Vec::new()));
         }
         let range = doc.current.span(params.range, st.encoding);
@@ -951,7 +1049,8 @@ impl LanguageServer for Backend {
         let mut incomplete = false;
         // Package names: from the registries' searches, as far as the prober has them cached;
         // the rest is searched in the background and the client asks again (isIncomplete).
-        if let Some(query) = found.names.filter(|_| st.settings.online) {
+        let manifest = doc.project.kind == FileKind::Manifest;
+        if let Some(query) = found.names.filter(|_| st.settings.online && manifest) {
             // Until the editor's settings arrive nothing is searched, but what is cached is shown.
             let pending = st.config_pending;
             let prober = if pending {
@@ -1115,6 +1214,9 @@ impl LanguageServer for Backend {
         let Some(doc) = st.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
+        if doc.project.kind == FileKind::Package {
+            return Ok(Some(Vec::new()));
+        }
         Ok(Some(lens::code_lenses(&doc.view(), st.encoding)))
     }
 
@@ -1254,7 +1356,8 @@ impl Backend {
         };
         let uri = uri.clone();
         tokio::task::spawn_blocking(move || {
-            let options = lint_options(&settings, facts.as_ref(), &project);
+            let input = project.input();
+            let options = lint_options(&settings, facts.as_ref(), &project, input.as_ref());
             let target = actions::Target {
                 uri: &uri,
                 version,

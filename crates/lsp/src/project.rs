@@ -1,10 +1,16 @@
 //! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
-//! `stale-lock` rule) and the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI).
-//! Read when the document opens, when it is saved, and when the client reports that one of those
-//! files changed; never on a keystroke.
+//! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
+//! `stale-lock` rule), the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI)
+//! and, for the project diagnostics, the project's packages on disk and its Editor version
+//! (read by `manifest-lint-files`, the CLI's reader, in the background: a tarball can take a
+//! while); for a package's `package.json`, only the configuration. Read when the document
+//! opens, when it is saved, and when the client reports that one of those files changed; never
+//! on a keystroke.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use std::sync::Arc;
 
 use manifest_lint_core::RuleLevel;
 use manifest_lint_core::config::{find_config, parse_config};
@@ -19,12 +25,36 @@ pub const LOCK_FILE: &str = "packages-lock.json";
 /// Files beside (or above) one manifest.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFiles {
+    /// Whether the document is a project manifest or a package's `package.json` (by its name).
+    pub kind: manifest_lint_core::FileKind,
     /// The text of `packages-lock.json` beside the manifest.
     pub lock: Option<String>,
     /// The `[rules]` of the `manifest-lint.toml` that applies.
     pub levels: HashMap<String, RuleLevel>,
     /// That file, when there is one.
     pub config: Option<PathBuf>,
+    /// The project around a manifest named `manifest.json`, once read ([`read_disk`]).
+    pub disk: Option<Arc<manifest_lint_files::Project>>,
+}
+
+/// The files watched for the project diagnostics, besides the lock file and the configuration.
+pub const PROJECT_GLOBS: &[&str] = &[
+    "**/Packages/*/package.json",
+    "**/ProjectSettings/ProjectVersion.txt",
+];
+
+/// Reads the project around the manifest at `uri` (with `text` for its `file:` dependencies);
+/// `None` for a manifest not named `manifest.json` or not on disk. Blocking: run it off the
+/// handlers.
+pub fn read_disk(uri: &Uri, text: String) -> Option<manifest_lint_files::Project> {
+    let path =
+        manifest_path(uri).filter(|p| p.file_name().is_some_and(|n| n == "manifest.json"))?;
+    Some(manifest_lint_files::read_beside(&path, text))
+}
+
+/// Whether [`read_disk`] reads a project for `uri` (a `file:` URI of a `manifest.json`).
+pub fn in_project(uri: &Uri) -> bool {
+    manifest_path(uri).is_some_and(|p| p.file_name().is_some_and(|n| n == "manifest.json"))
 }
 
 /// The manifest's path on disk, for `file:` URIs.
@@ -36,18 +66,36 @@ pub fn manifest_path(uri: &Uri) -> Option<PathBuf> {
 }
 
 impl ProjectFiles {
+    /// The project's files for the core, when they have been read.
+    pub fn input(&self) -> Option<manifest_lint_core::project::ProjectInput<'_>> {
+        self.disk
+            .as_deref()
+            .map(manifest_lint_files::Project::input)
+    }
+
     /// Reads the files for the manifest at `uri`; problems are described in `warnings`.
     pub fn load(uri: &Uri, warnings: &mut Vec<String>) -> ProjectFiles {
-        let Some(manifest) = manifest_path(uri) else {
-            return ProjectFiles::default();
+        let kind = if crate::package::is_package_json(uri) {
+            manifest_lint_core::FileKind::Package
+        } else {
+            manifest_lint_core::FileKind::Manifest
         };
-        let Some(dir) = manifest.parent() else {
-            return ProjectFiles::default();
-        };
-        let mut files = ProjectFiles {
-            lock: read_lock(&dir.join(LOCK_FILE), warnings),
+        let none = ProjectFiles {
+            kind,
             ..ProjectFiles::default()
         };
+        let Some(manifest) = manifest_path(uri) else {
+            return none;
+        };
+        let Some(dir) = manifest.parent() else {
+            return none;
+        };
+        // A package.json has no lock file of its own.
+        let lock = match kind {
+            manifest_lint_core::FileKind::Manifest => read_lock(&dir.join(LOCK_FILE), warnings),
+            manifest_lint_core::FileKind::Package => None,
+        };
+        let mut files = ProjectFiles { lock, ..none };
         if let Some(path) = find_config(dir, |p| p.exists()) {
             match std::fs::read_to_string(&path) {
                 Ok(text) => match parse_config(&text) {

@@ -966,3 +966,78 @@ async fn hover_and_inlay_hints_on_a_malformed_git_url_say_git() {
         .collect();
     assert_eq!(labels, ["→ Git (malformed)", "→ Editor (built-in)"]);
 }
+
+/// Waits for a publication of `uri` at `version` whose codes (sorted) are `want`.
+async fn diagnostics_become(client: &mut TestClient, uri: &str, version: i64, want: &[&str]) {
+    client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            let mut got = codes(p["diagnostics"].as_array().unwrap_or(&Vec::new()));
+            got.sort();
+            p["uri"] == uri && p["version"] == json!(version) && got == want
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn project_diagnostics_from_the_packages_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let game = dir.path().join("Game");
+    let packages = game.join("Packages");
+    std::fs::create_dir_all(packages.join("Tools")).unwrap();
+    std::fs::create_dir_all(game.join("ProjectSettings")).unwrap();
+    std::fs::create_dir_all(game.join(".git")).unwrap();
+    std::fs::write(
+        game.join("ProjectSettings/ProjectVersion.txt"),
+        "m_EditorVersion: 2021.3.20f1\n",
+    )
+    .unwrap();
+    let tools = |unity: &str| {
+        format!(r#"{{"name": "com.acme.tools", "version": "2.0.0", "unity": "{unity}"}}"#)
+    };
+    std::fs::write(packages.join("Tools/package.json"), tools("2022.3")).unwrap();
+    let manifest = r#"{
+  "dependencies": {
+    "com.acme.tools": "1.0.0",
+    "com.acme.local": "file:../local"
+  }
+}
+"#;
+    std::fs::write(packages.join("manifest.json"), manifest).unwrap();
+    let uri = format!("file://{}", packages.join("manifest.json").display());
+
+    let mut client = inproc::offline().await;
+    client.open(&uri, 1, manifest).await;
+    // Read in the background, then published.
+    diagnostics_become(
+        &mut client,
+        &uri,
+        1,
+        &["editor-too-old", "local-package-missing"],
+    )
+    .await;
+
+    // The local package appears and the manifest is saved.
+    std::fs::create_dir_all(game.join("local")).unwrap();
+    std::fs::write(
+        game.join("local/package.json"),
+        r#"{"name": "com.acme.local", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    diagnostics_become(&mut client, &uri, 1, &["editor-too-old"]).await;
+
+    // The embedded package is made for the project's Editor: a watched file changed.
+    std::fs::write(packages.join("Tools/package.json"), tools("2021.3")).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": format!("file://{}", packages.join("Tools/package.json").display()), "type": 2}]}),
+        )
+        .await;
+    diagnostics_become(&mut client, &uri, 1, &[]).await;
+}

@@ -31,6 +31,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(facts) = ctx.facts else { return };
     for dep in ctx.manifest.dependencies() {
         let name = dep.name.value.as_str();
+        // An embedded package wins over the entry: no registry is asked for it.
+        if ctx.project.is_some_and(|p| p.is_embedded(name)) {
+            continue;
+        }
         let (url, registry) = ctx.registry_for(name);
         if facts.package(url, name) != Some(&PackageStatus::NotFound) {
             continue;

@@ -11,7 +11,8 @@ declare_rule! {
     /// information. `file:` and Git dependencies are never reported, nor are packages that
     /// Unity's registry is known to serve: names under a publisher namespace Unity's registry
     /// hosts (`com.meta.xr`, `com.autodesk.fbx`, `com.havok.physics`), and any package that
-    /// `packages-lock.json` records as served by the default registry the manifest now asks.
+    /// `packages-lock.json` records as served by the default registry the manifest now asks, nor
+    /// (with the project's files) embedded packages, which no registry is asked for.
     ///
     /// ## Why is this bad?
     /// Unity has no fallback: a package goes to exactly one registry. A third-party package that no
@@ -57,7 +58,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let default_url = ctx.manifest.default_registry_url();
     for dep in ctx.manifest.dependencies() {
         let name = dep.name.value.as_str();
-        if crate::known::served_by_unity(name) {
+        // An embedded package wins over the manifest's entry: no registry is asked.
+        if crate::known::served_by_unity(name) || ctx.project.is_some_and(|p| p.is_embedded(name)) {
             continue;
         }
         // Lock evidence: the last resolution found it in the very registry Unity asks now.

@@ -38,6 +38,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let name = dep.name.value.as_str();
+        // An embedded package wins over the entry: no registry is asked for it.
+        if ctx.project.is_some_and(|p| p.is_embedded(name)) {
+            continue;
+        }
         let (url, registry) = ctx.registry_for(name);
         let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
             continue;
