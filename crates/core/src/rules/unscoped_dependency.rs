@@ -76,8 +76,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
             continue;
         }
-        if super::dependency_names::problem(name).is_some()
-            || !ctx.resolver.resolve(name).is_default()
+        // The resolver first: a scope covers nearly every name, and then the name's shape
+        // need not be checked a second time (invalid-package-name checks it).
+        if ctx.resolver.winner(name).is_some()
+            || super::dependency_names::problem(name).is_some()
         {
             continue;
         }
