@@ -72,7 +72,7 @@ pub(crate) fn problem(s: &str) -> Option<&'static str> {
 
 /// The common case in one pass over the bytes: only `a-z 0-9 . _ -`, no leading, trailing or
 /// doubled dot, not empty (what every check of [`problem`] then finds nothing wrong with).
-fn is_plainly_valid(s: &str) -> bool {
+pub(super) fn is_plainly_valid(s: &str) -> bool {
     let b = s.as_bytes();
     if b.last().is_none_or(|&c| c == b'.') {
         return false;

@@ -101,6 +101,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 for scope in &scopes.items {
+                    // A well-formed scope is its own correction: no strings made for it.
+                    if super::invalid_scope::is_plainly_valid(&scope.value) {
+                        continue;
+                    }
                     let meant = corrected(&scope.value);
                     if meant != scope.value && !meant.is_empty() {
                         list.push(Corrected {
