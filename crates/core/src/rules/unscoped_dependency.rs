@@ -78,9 +78,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         // The resolver first: a scope covers nearly every name, and then the name's shape
         // need not be checked a second time (invalid-package-name checks it).
-        if ctx.resolver.winner(name).is_some()
-            || super::dependency_names::problem(name).is_some()
-        {
+        if ctx.resolver.winner(name).is_some() || super::dependency_names::problem(name).is_some() {
             continue;
         }
         let target = if default_url == crate::model::UNITY_REGISTRY_URL {
