@@ -144,7 +144,13 @@ struct State {
     probe_generation: u64,
     /// `(registry URL, text)` of the name searches running in the background.
     searching: HashSet<(String, String)>,
+    /// The last answer of each name search, kept past the prober's cache lifetime: completion
+    /// shows it at once while the search runs again.
+    recent_searches: HashMap<(String, String), manifest_lint_registry::SearchResults>,
 }
+
+/// Most name searches [`State::recent_searches`] keeps (then it starts afresh).
+const RECENT_SEARCHES: usize = 1024;
 
 struct Shared {
     state: Mutex<State>,
@@ -204,6 +210,7 @@ impl Backend {
                     next_doc_id: 0,
                     probe_generation: 0,
                     searching: HashSet::new(),
+                    recent_searches: HashMap::new(),
                 }),
                 out: tx,
                 out_rx: Mutex::new(Some(rx)),
@@ -494,8 +501,14 @@ impl Shared {
         let shared = self.clone();
         let prober = prober.clone();
         tokio::spawn(async move {
-            prober.search(&url, &text).await;
-            lock(&shared.state).searching.remove(&(url, text));
+            let results = prober.search(&url, &text).await;
+            let mut st = lock(&shared.state);
+            let key = (url, text);
+            st.searching.remove(&key);
+            if st.recent_searches.len() >= RECENT_SEARCHES {
+                st.recent_searches.clear();
+            }
+            st.recent_searches.insert(key, results);
         });
     }
 
@@ -964,6 +977,7 @@ impl LanguageServer for Backend {
                 // Names are searched only on registries the user trusts: the others answer
                 // "nothing", at once (so completion does not wait for them either).
                 let trust = trust::Trust::new(&st.settings);
+                let recent = &st.recent_searches;
                 let names = names::complete(
                     &current,
                     &good.analysis,
@@ -971,17 +985,31 @@ impl LanguageServer for Backend {
                     st.encoding,
                     st.flags.snippets,
                     |url, text| {
-                        if trust.allows(url, prober.config()) {
-                            prober.cached_search(url, text)
-                        } else {
-                            Some(manifest_lint_registry::SearchResults {
-                                hits: Vec::new(),
-                                source: manifest_lint_registry::SearchSource::Failed {
-                                    detail: "not checked: the registry is not trusted".into(),
+                        if !trust.allows(url, prober.config()) {
+                            return Some(names::Cached {
+                                results: manifest_lint_registry::SearchResults {
+                                    hits: Vec::new(),
+                                    source: manifest_lint_registry::SearchSource::Failed {
+                                        detail: "not checked: the registry is not trusted".into(),
+                                    },
+                                    truncated: false,
                                 },
-                                truncated: false,
-                            })
+                                fresh: true,
+                            });
                         }
+                        if let Some(results) = prober.cached_search(url, text) {
+                            return Some(names::Cached {
+                                results,
+                                fresh: true,
+                            });
+                        }
+                        // Past the cache lifetime: shown, and searched again.
+                        recent
+                            .get(&(url.to_string(), text.to_string()))
+                            .map(|results| names::Cached {
+                                results: results.clone(),
+                                fresh: false,
+                            })
                     },
                 );
                 items.extend(names.items);
