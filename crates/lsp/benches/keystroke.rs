@@ -50,27 +50,52 @@ fn typical() -> (String, String) {
 /// A manifest with `registries` registries of 20 scopes each and 50 dependencies per registry,
 /// every dependency covered by a scope (so diagnostics stay few, as in a real project).
 fn generate(registries: usize) -> String {
+    generate_with(registries, Layout::Pretty, false)
+}
+
+/// How [`generate_with`] lays the manifest out.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// Unity's layout: one member per line.
+    Pretty,
+    /// All on one line, no spaces (a minified manifest).
+    Minified,
+}
+
+/// [`generate`] in either layout; with `non_ascii`, registry names carry accented letters, CJK
+/// and an astral character (UTF-16 columns then differ from byte columns).
+fn generate_with(registries: usize, layout: Layout, non_ascii: bool) -> String {
+    let (nl, i1, i2, i3, i4, sp) = match layout {
+        Layout::Pretty => ("\n", "  ", "    ", "      ", "        ", " "),
+        Layout::Minified => ("", "", "", "", "", ""),
+    };
     let mut deps = Vec::new();
     let mut regs = Vec::new();
     for r in 0..registries {
         let scopes: Vec<String> = (0..20)
             .map(|s| format!("\"com.vendor{r}.area{s}\""))
             .collect();
+        let name = if non_ascii {
+            format!("Vendor {r} – Überraschungsei 日本語のレジストリ 😀")
+        } else {
+            format!("Vendor {r}")
+        };
         regs.push(format!(
-            "    {{\n      \"name\": \"Vendor {r}\",\n      \"url\": \"https://npm.vendor{r}.example.com\",\n      \"scopes\": [\n        {}\n      ]\n    }}",
-            scopes.join(",\n        ")
+            "{i2}{{{nl}{i3}\"name\":{sp}\"{name}\",{nl}{i3}\"url\":{sp}\"https://npm.vendor{r}.example.com\",{nl}{i3}\"scopes\":{sp}[{nl}{i4}{}{nl}{i3}]{nl}{i2}}}",
+            scopes.join(&format!(",{nl}{i4}"))
         ));
         for d in 0..50 {
             deps.push(format!(
-                "    \"com.vendor{r}.area{}.package{d}\": \"1.{d}.0\"",
+                "{i2}\"com.vendor{r}.area{}.package{d}\":{sp}\"1.{d}.0\"",
                 d % 20
             ));
         }
     }
+    let end = if layout == Layout::Pretty { "\n" } else { "" };
     format!(
-        "{{\n  \"dependencies\": {{\n{}\n  }},\n  \"scopedRegistries\": [\n{}\n  ]\n}}\n",
-        deps.join(",\n"),
-        regs.join(",\n")
+        "{{{nl}{i1}\"dependencies\":{sp}{{{nl}{}{nl}{i1}}},{nl}{i1}\"scopedRegistries\":{sp}[{nl}{}{nl}{i1}]{nl}}}{end}",
+        deps.join(&format!(",{nl}")),
+        regs.join(&format!(",{nl}"))
     )
 }
 
@@ -172,6 +197,22 @@ async fn bench() {
         summary(&mut times)
     );
 
+    // The sample project of this repository (the typical manifest of issue 11's target).
+    let sample_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/sample-project/Packages/manifest.json");
+    if let Ok(sample) = std::fs::read_to_string(&sample_path) {
+        let uri = "file:///sample/Packages/manifest.json";
+        client.open(uri, 1, &sample).await;
+        client.diagnostics(uri, 1).await;
+        keystrokes(&mut client, uri, &sample, 50).await; // warm-up
+        let mut times = keystrokes(&mut client, uri, &sample, 1000).await;
+        println!(
+            "sample project manifest ({} bytes): {}",
+            sample.len(),
+            summary(&mut times)
+        );
+    }
+
     let big = generate(330);
     let big_uri = "file:///big/Packages/manifest.json";
     let open = Instant::now();
@@ -185,6 +226,43 @@ async fn bench() {
         summary(&mut times)
     );
     let with_big = rss_kib(pid);
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": big_uri}}),
+        )
+        .await;
+
+    // Issue 13: the same non-ASCII content pretty-printed and minified (one line of a megabyte:
+    // positions on it must not cost what the whole line costs, once per position).
+    for layout in [Layout::Pretty, Layout::Minified] {
+        let text = generate_with(300, layout, true);
+        let uri = match layout {
+            Layout::Pretty => "file:///pretty/Packages/manifest.json",
+            Layout::Minified => "file:///minified/Packages/manifest.json",
+        };
+        let open = Instant::now();
+        client.open(uri, 1, &text).await;
+        client.diagnostics(uri, 1).await;
+        let open_ms = open.elapsed().as_secs_f64() * 1000.0;
+        let mut times = keystrokes(&mut client, uri, &text, 60).await;
+        println!(
+            "generated non-ASCII manifest, {} ({:.2} MB, {} lines): open {open_ms:.1} ms; keystrokes {}",
+            match layout {
+                Layout::Pretty => "pretty-printed",
+                Layout::Minified => "minified",
+            },
+            text.len() as f64 / 1e6,
+            text.lines().count(),
+            summary(&mut times)
+        );
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+    }
     client.shutdown_and_exit().await;
 
     let (mut client, child) = start(&bin).await;
