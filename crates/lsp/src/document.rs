@@ -100,6 +100,8 @@ pub struct Document {
     pub last_probe: Option<(Vec<ProbeTarget>, Instant)>,
     /// The lock file and project configuration beside the manifest.
     pub project: ProjectFiles,
+    /// When the probe after the latest edit is due (while its timer task is pending).
+    pub probe_due: Option<Instant>,
 }
 
 impl Document {
@@ -115,6 +117,7 @@ impl Document {
             facts_generation: 0,
             last_probe: None,
             project: ProjectFiles::default(),
+            probe_due: None,
         };
         doc.replace_current(Snapshot::new(text, options));
         doc

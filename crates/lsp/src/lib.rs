@@ -51,6 +51,11 @@ use settings::{Partial, Settings};
 /// How long the server waits for the client to answer `workspace/configuration`.
 const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long typing must pause before an edited document's registries are probed again: what to
+/// probe is worked out once per pause, not on every keystroke (on a manifest of megabytes that
+/// is thousands of names each time).
+const PROBE_DEBOUNCE: Duration = Duration::from_millis(300);
+
 /// Runs the server on stdin and stdout until `exit` or the end of stdin. Returns the process's
 /// exit status: 0 when `shutdown` came first, 1 otherwise (as LSP specifies).
 pub fn run_stdio() -> u8 {
@@ -486,6 +491,44 @@ impl Shared {
         });
     }
 
+    /// [`Shared::maybe_probe`] once typing in the document pauses for [`PROBE_DEBOUNCE`]: one
+    /// timer task per burst of edits, which runs the check with the text current by then.
+    fn probe_after_typing(self: &Arc<Self>, st: &mut State, uri: &Uri) {
+        if !st.settings.online || st.config_pending {
+            return;
+        }
+        let Some(doc) = st.docs.get_mut(uri) else {
+            return;
+        };
+        let due = Instant::now() + PROBE_DEBOUNCE;
+        if doc.probe_due.replace(due).is_some() {
+            return; // The pending task sees the later time.
+        }
+        let id = doc.id;
+        let shared = self.clone();
+        let uri = uri.clone();
+        tokio::spawn(async move {
+            let mut due = due;
+            loop {
+                tokio::time::sleep_until(due.into()).await;
+                let mut st = lock(&shared.state);
+                let st = &mut *st;
+                let Some(doc) = st.docs.get_mut(&uri).filter(|d| d.id == id) else {
+                    return;
+                };
+                match doc.probe_due {
+                    // Typed again meanwhile: wait on.
+                    Some(next) if next > Instant::now() => due = next,
+                    _ => {
+                        doc.probe_due = None;
+                        shared.maybe_probe(st, &uri);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
     /// Starts a background search of the registry at `url` for `text`, unless one is running;
     /// its answer lands in the prober's cache, where the next completion request finds it.
     fn search_in_background(
@@ -842,7 +885,7 @@ impl LanguageServer for Backend {
         ));
         doc.replace_current(snapshot);
         self.shared.publish_edited(st, &uri);
-        self.shared.maybe_probe(st, &uri);
+        self.shared.probe_after_typing(st, &uri);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {

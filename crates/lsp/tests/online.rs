@@ -185,6 +185,53 @@ async fn a_missing_package_is_reported_after_the_background_probe() {
         .collect();
     assert_eq!(labels, ["1.1.0", "1.0.0"]);
     assert_eq!(items[0]["preselect"], true);
+
+    // A burst of edits adding a dependency: probed once typing pauses, for the last text only.
+    let before = seen.lock().unwrap().len();
+    let mut version = 3;
+    let mut edited = String::new();
+    for typed in ["com.example.o", "com.example.ot", "com.example.other"] {
+        edited = text.replacen(
+            "\"com.example.missing\"",
+            &format!("\"{typed}\": \"1.0.0\",\n    \"com.example.missing\""),
+            1,
+        );
+        client.change_all(URI, version, &edited).await;
+        version += 1;
+    }
+    let last = version - 1;
+    let probed = client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["version"] == last
+                && p["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| d["code"] == "package-not-found")
+                    .count()
+                    == 2
+        })
+        .await;
+    let other = find(&edited, "\"com.example.other\"", 0, 0);
+    assert!(
+        probed["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "package-not-found" && d["range"]["start"] == other),
+        "{probed}"
+    );
+    let asked: Vec<String> = seen.lock().unwrap()[before..].to_vec();
+    assert!(
+        asked.contains(&"/com.example.other".to_string()),
+        "{asked:?}"
+    );
+    assert!(
+        !asked
+            .iter()
+            .any(|p| p == "/com.example.o" || p == "/com.example.ot"),
+        "{asked:?}"
+    );
 }
 
 #[tokio::test]
