@@ -269,7 +269,7 @@ async fn bench() {
     // Issue 13: the same non-ASCII content pretty-printed and minified (one line of a megabyte:
     // positions on it must not cost what the whole line costs, once per position).
     for layout in [Layout::Pretty, Layout::Minified] {
-        let text = generate_with(300, layout, true);
+        let text = generate_with(390, layout, true);
         let uri = match layout {
             Layout::Pretty => "file:///pretty/Packages/manifest.json",
             Layout::Minified => "file:///minified/Packages/manifest.json",
@@ -281,7 +281,7 @@ async fn bench() {
         let cpu = cpu_ms(pid);
         let mut times = keystrokes(&mut client, uri, &text, 60).await;
         println!(
-            "generated non-ASCII manifest with 300 errors, {} ({:.2} MB, {} lines): open {open_ms:.1} ms; keystrokes {}{}",
+            "generated non-ASCII manifest with 390 errors, {} ({:.2} MB, {} lines): open {open_ms:.1} ms; keystrokes {}{}",
             match layout {
                 Layout::Pretty => "pretty-printed",
                 Layout::Minified => "minified",
