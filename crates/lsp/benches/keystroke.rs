@@ -50,27 +50,59 @@ fn typical() -> (String, String) {
 /// A manifest with `registries` registries of 20 scopes each and 50 dependencies per registry,
 /// every dependency covered by a scope (so diagnostics stay few, as in a real project).
 fn generate(registries: usize) -> String {
+    generate_with(registries, Layout::Pretty, false)
+}
+
+/// How [`generate_with`] lays the manifest out.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    /// Unity's layout: one member per line.
+    Pretty,
+    /// All on one line, no spaces (a minified manifest).
+    Minified,
+}
+
+/// [`generate`] in either layout; with `non_ascii`, registry names carry accented letters, CJK
+/// and an astral character (UTF-16 columns then differ from byte columns), and each registry's
+/// last dependency has the version `1.0` (one `invalid-version` error per registry: many
+/// positions to convert on what is, minified, one line).
+fn generate_with(registries: usize, layout: Layout, non_ascii: bool) -> String {
+    let (nl, i1, i2, i3, i4, sp) = match layout {
+        Layout::Pretty => ("\n", "  ", "    ", "      ", "        ", " "),
+        Layout::Minified => ("", "", "", "", "", ""),
+    };
     let mut deps = Vec::new();
     let mut regs = Vec::new();
     for r in 0..registries {
         let scopes: Vec<String> = (0..20)
             .map(|s| format!("\"com.vendor{r}.area{s}\""))
             .collect();
+        let name = if non_ascii {
+            format!("Vendor {r} – Überraschungsei 日本語のレジストリ 😀")
+        } else {
+            format!("Vendor {r}")
+        };
         regs.push(format!(
-            "    {{\n      \"name\": \"Vendor {r}\",\n      \"url\": \"https://npm.vendor{r}.example.com\",\n      \"scopes\": [\n        {}\n      ]\n    }}",
-            scopes.join(",\n        ")
+            "{i2}{{{nl}{i3}\"name\":{sp}\"{name}\",{nl}{i3}\"url\":{sp}\"https://npm.vendor{r}.example.com\",{nl}{i3}\"scopes\":{sp}[{nl}{i4}{}{nl}{i3}]{nl}{i2}}}",
+            scopes.join(&format!(",{nl}{i4}"))
         ));
         for d in 0..50 {
+            let version = if non_ascii && d == 49 {
+                "1.0".to_string()
+            } else {
+                format!("1.{d}.0")
+            };
             deps.push(format!(
-                "    \"com.vendor{r}.area{}.package{d}\": \"1.{d}.0\"",
+                "{i2}\"com.vendor{r}.area{}.package{d}\":{sp}\"{version}\"",
                 d % 20
             ));
         }
     }
+    let end = if layout == Layout::Pretty { "\n" } else { "" };
     format!(
-        "{{\n  \"dependencies\": {{\n{}\n  }},\n  \"scopedRegistries\": [\n{}\n  ]\n}}\n",
-        deps.join(",\n"),
-        regs.join(",\n")
+        "{{{nl}{i1}\"dependencies\":{sp}{{{nl}{}{nl}{i1}}},{nl}{i1}\"scopedRegistries\":{sp}[{nl}{}{nl}{i1}]{nl}}}{end}",
+        deps.join(&format!(",{nl}")),
+        regs.join(&format!(",{nl}"))
     )
 }
 
@@ -110,6 +142,26 @@ fn summary(times: &mut [Duration]) -> String {
         ms(times[times.len() - 1]),
         times.len()
     )
+}
+
+/// The CPU time the process has used so far (user and system, from /proc), in milliseconds:
+/// on a loaded machine a steadier measure of the server's own work than the latency.
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces, inside parentheses).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(ticks as f64 * 10.0)
+}
+
+/// `, server CPU x ms a keystroke` for the CPU time used between `before` and now.
+fn cpu_per(pid: u32, before: Option<f64>, count: usize) -> String {
+    match (before, cpu_ms(pid)) {
+        (Some(a), Some(b)) => format!("; server CPU {:.3} ms a keystroke", (b - a) / count as f64),
+        _ => String::new(),
+    }
 }
 
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -165,12 +217,32 @@ async fn bench() {
     keystrokes(&mut client, URI, &text, 50).await; // warm-up
     client.change_all(URI, 1000, &text).await;
     client.diagnostics(URI, 1000).await;
+    let cpu = cpu_ms(pid);
     let mut times = keystrokes(&mut client, URI, &text, 1000).await;
     println!(
-        "typical manifest ({name}, {} bytes): {}",
+        "typical manifest ({name}, {} bytes): {}{}",
         text.len(),
-        summary(&mut times)
+        summary(&mut times),
+        cpu_per(pid, cpu, 1000)
     );
+
+    // The sample project of this repository (the typical manifest of issue 11's target).
+    let sample_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/sample-project/Packages/manifest.json");
+    if let Ok(sample) = std::fs::read_to_string(&sample_path) {
+        let uri = "file:///sample/Packages/manifest.json";
+        client.open(uri, 1, &sample).await;
+        client.diagnostics(uri, 1).await;
+        keystrokes(&mut client, uri, &sample, 50).await; // warm-up
+        let cpu = cpu_ms(pid);
+        let mut times = keystrokes(&mut client, uri, &sample, 1000).await;
+        println!(
+            "sample project manifest ({} bytes): {}{}",
+            sample.len(),
+            summary(&mut times),
+            cpu_per(pid, cpu, 1000)
+        );
+    }
 
     let big = generate(330);
     let big_uri = "file:///big/Packages/manifest.json";
@@ -178,13 +250,54 @@ async fn bench() {
     client.open(big_uri, 1, &big).await;
     client.diagnostics(big_uri, 1).await;
     let open_ms = open.elapsed().as_secs_f64() * 1000.0;
+    let cpu = cpu_ms(pid);
     let mut times = keystrokes(&mut client, big_uri, &big, 60).await;
     println!(
-        "generated manifest ({:.2} MB): open {open_ms:.1} ms; keystrokes {}",
+        "generated manifest ({:.2} MB): open {open_ms:.1} ms; keystrokes {}{}",
         big.len() as f64 / 1e6,
-        summary(&mut times)
+        summary(&mut times),
+        cpu_per(pid, cpu, 60)
     );
     let with_big = rss_kib(pid);
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": big_uri}}),
+        )
+        .await;
+
+    // Issue 13: the same non-ASCII content pretty-printed and minified (one line of a megabyte:
+    // positions on it must not cost what the whole line costs, once per position).
+    for layout in [Layout::Pretty, Layout::Minified] {
+        let text = generate_with(390, layout, true);
+        let uri = match layout {
+            Layout::Pretty => "file:///pretty/Packages/manifest.json",
+            Layout::Minified => "file:///minified/Packages/manifest.json",
+        };
+        let open = Instant::now();
+        client.open(uri, 1, &text).await;
+        client.diagnostics(uri, 1).await;
+        let open_ms = open.elapsed().as_secs_f64() * 1000.0;
+        let cpu = cpu_ms(pid);
+        let mut times = keystrokes(&mut client, uri, &text, 60).await;
+        println!(
+            "generated non-ASCII manifest with 390 errors, {} ({:.2} MB, {} lines): open {open_ms:.1} ms; keystrokes {}{}",
+            match layout {
+                Layout::Pretty => "pretty-printed",
+                Layout::Minified => "minified",
+            },
+            text.len() as f64 / 1e6,
+            text.lines().count(),
+            summary(&mut times),
+            cpu_per(pid, cpu, 60)
+        );
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+    }
     client.shutdown_and_exit().await;
 
     let (mut client, child) = start(&bin).await;

@@ -100,6 +100,8 @@ pub struct Document {
     pub last_probe: Option<(Vec<ProbeTarget>, Instant)>,
     /// The lock file and project configuration beside the manifest.
     pub project: ProjectFiles,
+    /// When the probe after the latest edit is due (while its timer task is pending).
+    pub probe_due: Option<Instant>,
 }
 
 impl Document {
@@ -115,6 +117,7 @@ impl Document {
             facts_generation: 0,
             last_probe: None,
             project: ProjectFiles::default(),
+            probe_due: None,
         };
         doc.replace_current(Snapshot::new(text, options));
         doc
@@ -182,20 +185,25 @@ pub fn char_index(rope: &Rope, position: lsp::Position, encoding: Encoding) -> u
     if content > 0 && slice.char(content - 1) == '\r' {
         content -= 1;
     }
+    let end = start + content;
     let want = position.character as usize;
-    let mut units = 0;
-    for (i, ch) in slice.chars().take(content).enumerate() {
-        let width = match encoding {
-            Encoding::Utf8 => ch.len_utf8(),
-            Encoding::Utf16 => ch.len_utf16(),
-            Encoding::Utf32 => 1,
-        };
-        if units + width > want {
-            return start + i;
+    // Ropey's own conversions (O(log n)), not a walk along the line: a minified manifest is one
+    // line of megabytes, and an edit at its end must not count every character before it.
+    match encoding {
+        Encoding::Utf32 => start + want.min(content),
+        Encoding::Utf8 => {
+            let first = rope.char_to_byte(start);
+            let last = rope.char_to_byte(end);
+            // A byte inside a character means that character.
+            rope.byte_to_char((first + want).min(last))
         }
-        units += width;
+        Encoding::Utf16 => {
+            let first = rope.char_to_utf16_cu(start);
+            let last = rope.char_to_utf16_cu(end);
+            // A unit inside a surrogate pair means its character.
+            rope.utf16_cu_to_char((first + want).min(last))
+        }
     }
-    start + content
 }
 
 /// A snapshot to answer from, and how its offsets relate to the current text.
@@ -305,6 +313,51 @@ mod tests {
         assert_eq!(char_index(&rope, pos(2, 0), Encoding::Utf16), 8);
         assert_eq!(char_index(&rope, pos(3, 5), Encoding::Utf16), 10);
         assert_eq!(char_index(&rope, pos(99, 5), Encoding::Utf16), 10);
+    }
+
+    /// The char index of a position by walking the line, unit by unit: what `char_index`
+    /// computes with ropey's indexes.
+    fn walked(text: &str, position: lsp::Position, encoding: Encoding) -> usize {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let Some(line) = lines.get(position.line as usize) else {
+            return text.chars().count();
+        };
+        let before: usize = lines[..position.line as usize]
+            .iter()
+            .map(|l| l.chars().count())
+            .sum();
+        let content = line.trim_end_matches('\n').trim_end_matches('\r');
+        let mut units = 0;
+        for (i, ch) in content.chars().enumerate() {
+            let width = match encoding {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+                Encoding::Utf32 => 1,
+            };
+            if units + width > position.character as usize {
+                return before + i;
+            }
+            units += width;
+        }
+        before + content.chars().count()
+    }
+
+    #[test]
+    fn char_index_agrees_with_walking_the_line() {
+        let text = "{\"é😀\": \"日本\u{10FFFF}x\"}\r\nab😀\n\n€";
+        let rope = Rope::from_str(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for line in 0..5 {
+                for character in 0..40 {
+                    let p = pos(line, character);
+                    assert_eq!(
+                        char_index(&rope, p, encoding),
+                        walked(text, p, encoding),
+                        "{encoding:?} {line}:{character}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

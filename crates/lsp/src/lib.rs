@@ -52,6 +52,11 @@ use settings::{Partial, Settings};
 /// How long the server waits for the client to answer `workspace/configuration`.
 const CONFIGURATION_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long typing must pause before an edited document's registries are probed again: what to
+/// probe is worked out once per pause, not on every keystroke (on a manifest of megabytes that
+/// is thousands of names each time).
+const PROBE_DEBOUNCE: Duration = Duration::from_millis(300);
+
 /// Runs the server on stdin and stdout until `exit` or the end of stdin. Returns the process's
 /// exit status: 0 when `shutdown` came first, 1 otherwise (as LSP specifies).
 pub fn run_stdio() -> u8 {
@@ -145,7 +150,13 @@ struct State {
     probe_generation: u64,
     /// `(registry URL, text)` of the name searches running in the background.
     searching: HashSet<(String, String)>,
+    /// The last answer of each name search, kept past the prober's cache lifetime: completion
+    /// shows it at once while the search runs again.
+    recent_searches: HashMap<(String, String), manifest_lint_registry::SearchResults>,
 }
+
+/// Most name searches [`State::recent_searches`] keeps (then it starts afresh).
+const RECENT_SEARCHES: usize = 1024;
 
 struct Shared {
     state: Mutex<State>,
@@ -208,6 +219,7 @@ impl Backend {
                     next_doc_id: 0,
                     probe_generation: 0,
                     searching: HashSet::new(),
+                    recent_searches: HashMap::new(),
                 }),
                 out: tx,
                 out_rx: Mutex::new(Some(rx)),
@@ -552,6 +564,44 @@ impl Shared {
         });
     }
 
+    /// [`Shared::maybe_probe`] once typing in the document pauses for [`PROBE_DEBOUNCE`]: one
+    /// timer task per burst of edits, which runs the check with the text current by then.
+    fn probe_after_typing(self: &Arc<Self>, st: &mut State, uri: &Uri) {
+        if !st.settings.online || st.config_pending {
+            return;
+        }
+        let Some(doc) = st.docs.get_mut(uri) else {
+            return;
+        };
+        let due = Instant::now() + PROBE_DEBOUNCE;
+        if doc.probe_due.replace(due).is_some() {
+            return; // The pending task sees the later time.
+        }
+        let id = doc.id;
+        let shared = self.clone();
+        let uri = uri.clone();
+        tokio::spawn(async move {
+            let mut due = due;
+            loop {
+                tokio::time::sleep_until(due.into()).await;
+                let mut st = lock(&shared.state);
+                let st = &mut *st;
+                let Some(doc) = st.docs.get_mut(&uri).filter(|d| d.id == id) else {
+                    return;
+                };
+                match doc.probe_due {
+                    // Typed again meanwhile: wait on.
+                    Some(next) if next > Instant::now() => due = next,
+                    _ => {
+                        doc.probe_due = None;
+                        shared.maybe_probe(st, &uri);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
     /// Starts a background search of the registry at `url` for `text`, unless one is running;
     /// its answer lands in the prober's cache, where the next completion request finds it.
     fn search_in_background(
@@ -567,8 +617,14 @@ impl Shared {
         let shared = self.clone();
         let prober = prober.clone();
         tokio::spawn(async move {
-            prober.search(&url, &text).await;
-            lock(&shared.state).searching.remove(&(url, text));
+            let results = prober.search(&url, &text).await;
+            let mut st = lock(&shared.state);
+            let key = (url, text);
+            st.searching.remove(&key);
+            if st.recent_searches.len() >= RECENT_SEARCHES {
+                st.recent_searches.clear();
+            }
+            st.recent_searches.insert(key, results);
         });
     }
 
@@ -922,7 +978,7 @@ impl LanguageServer for Backend {
         drop(input);
         doc.replace_current(snapshot);
         self.shared.publish_edited(st, &uri);
-        self.shared.maybe_probe(st, &uri);
+        self.shared.probe_after_typing(st, &uri);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -1063,6 +1119,7 @@ impl LanguageServer for Backend {
                 // Names are searched only on registries the user trusts: the others answer
                 // "nothing", at once (so completion does not wait for them either).
                 let trust = trust::Trust::new(&st.settings);
+                let recent = &st.recent_searches;
                 let names = names::complete(
                     &current,
                     &good.analysis,
@@ -1070,17 +1127,31 @@ impl LanguageServer for Backend {
                     st.encoding,
                     st.flags.snippets,
                     |url, text| {
-                        if trust.allows(url, prober.config()) {
-                            prober.cached_search(url, text)
-                        } else {
-                            Some(manifest_lint_registry::SearchResults {
-                                hits: Vec::new(),
-                                source: manifest_lint_registry::SearchSource::Failed {
-                                    detail: "not checked: the registry is not trusted".into(),
+                        if !trust.allows(url, prober.config()) {
+                            return Some(names::Cached {
+                                results: manifest_lint_registry::SearchResults {
+                                    hits: Vec::new(),
+                                    source: manifest_lint_registry::SearchSource::Failed {
+                                        detail: "not checked: the registry is not trusted".into(),
+                                    },
+                                    truncated: false,
                                 },
-                                truncated: false,
-                            })
+                                fresh: true,
+                            });
                         }
+                        if let Some(results) = prober.cached_search(url, text) {
+                            return Some(names::Cached {
+                                results,
+                                fresh: true,
+                            });
+                        }
+                        // Past the cache lifetime: shown, and searched again.
+                        recent
+                            .get(&(url.to_string(), text.to_string()))
+                            .map(|results| names::Cached {
+                                results: results.clone(),
+                                fresh: false,
+                            })
                     },
                 );
                 items.extend(names.items);

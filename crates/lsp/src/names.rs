@@ -79,16 +79,43 @@ fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
+/// A search answer from a cache: `fresh` when within the prober's cache lifetime, else the last
+/// answer known, shown at once while the search runs again in the background.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub results: SearchResults,
+    pub fresh: bool,
+}
+
+impl Names {
+    /// Asks for `(url, text)` to be searched (once) and marks the answer incomplete.
+    fn want(&mut self, url: &str, text: &str) {
+        self.incomplete = true;
+        let pair = (url.to_string(), text.to_string());
+        if !self.wanted.contains(&pair) {
+            self.wanted.push(pair);
+        }
+    }
+}
+
 /// The package names for `query` at the cursor of `current`. `good` gives the manifest's
-/// registries, scopes and resolution; `cached(url, text)` the prober's cached search answer.
+/// registries, scopes and resolution; `cache(url, text)` the last search answer known.
 pub fn complete(
     current: &Snapshot,
     good: &Analysis,
     query: &NameQuery,
     encoding: Encoding,
     snippets: bool,
-    cached: impl Fn(&str, &str) -> Option<SearchResults>,
+    cache: impl Fn(&str, &str) -> Option<Cached>,
 ) -> Names {
+    // What is cached is shown; what is stale is searched again (and more may come).
+    let cached = |url: &str, text: &str, names: &mut Names| -> Option<SearchResults> {
+        let found = cache(url, text)?;
+        if !found.fresh {
+            names.want(url, text);
+        }
+        Some(found.results)
+    };
     let typed = query.typed.as_str();
     let manifest = &good.manifest;
     let resolver = &good.resolver;
@@ -136,17 +163,15 @@ pub fn complete(
             } else {
                 continue;
             };
-            let answer = match cached(url, text) {
+            let answer = match cached(url, text, &mut names) {
                 Some(answer) => Some(answer),
                 None => {
                     // The scope's own answer serves any longer text when it was not cut short.
-                    let whole = (text != scope).then(|| cached(url, scope)).flatten();
-                    let wanted = (url.to_string(), text.to_string());
+                    let whole = (text != scope)
+                        .then(|| cached(url, scope, &mut names))
+                        .flatten();
                     if whole.as_ref().is_none_or(|w| w.truncated) {
-                        names.incomplete = true;
-                        if !names.wanted.contains(&wanted) {
-                            names.wanted.push(wanted);
-                        }
+                        names.want(url, text);
                     }
                     whole
                 }
@@ -174,20 +199,25 @@ pub fn complete(
     if let Some(text) = text {
         let trimmed = typed.trim_end_matches('.');
         let mut answers = Vec::new();
-        let want = |t: &str, names: &mut Names| {
-            names.incomplete = true;
-            let pair = (default_url.to_string(), t.to_string());
-            if !names.wanted.contains(&pair) {
-                names.wanted.push(pair);
+        match cached(default_url, text, &mut names) {
+            None => {
+                names.want(default_url, text);
+                // Meanwhile, the answer for a shorter part of the text, when one is known
+                // (`com` while `com.unity` is searched): its hits are filtered like any.
+                let mut shorter = text;
+                while let Some(dot) = shorter.rfind('.') {
+                    shorter = &shorter[..dot];
+                    if let Some(answer) = cache(default_url, shorter) {
+                        answers.push(answer.results);
+                        break;
+                    }
+                }
             }
-        };
-        match cached(default_url, text) {
-            None => want(text, &mut names),
             Some(answer) if answer.truncated && trimmed != text => {
                 // Cut short: the typed text itself is searched too.
                 answers.push(answer);
-                match cached(default_url, trimmed) {
-                    None => want(trimmed, &mut names),
+                match cached(default_url, trimmed, &mut names) {
+                    None => names.want(default_url, trimmed),
                     Some(longer) => answers.push(longer),
                 }
             }
@@ -304,6 +334,16 @@ mod tests {
         cache: &HashMap<(&str, &str), SearchResults>,
         snippets: bool,
     ) -> Names {
+        names_stale(typed_with_cursor, cache, &[], snippets)
+    }
+
+    /// [`names_with`], the answers of `stale` being past the cache lifetime.
+    fn names_stale(
+        typed_with_cursor: &str,
+        cache: &HashMap<(&str, &str), SearchResults>,
+        stale: &[(&str, &str)],
+        snippets: bool,
+    ) -> Names {
         let text = GOOD.replacen(
             "{\"com.example.listed\"",
             &format!("{{{typed_with_cursor}\n\"com.example.listed\""),
@@ -322,7 +362,12 @@ mod tests {
             &query,
             Encoding::Utf16,
             snippets,
-            |url, text| cache.get(&(url, text)).cloned(),
+            |url, text| {
+                cache.get(&(url, text)).map(|results| Cached {
+                    results: results.clone(),
+                    fresh: !stale.contains(&(url, text)),
+                })
+            },
         )
     }
 
@@ -497,6 +542,48 @@ mod tests {
         // Under B's longer scope, A is not asked at all.
         let n = names("\"com.example.tools.pro.|", &HashMap::new());
         assert_eq!(wanted(&n), [("https://b.example", "com.example.tools.pro")]);
+    }
+
+    #[test]
+    fn a_stale_answer_is_shown_and_searched_again() {
+        let cache = HashMap::from([
+            ((UNITY, "com"), results(&["com.other"], false)),
+            (
+                ("https://a.example", "com.example"),
+                results(&["com.example.tools"], false),
+            ),
+            (
+                ("https://b.example", "com.example.tools.pro"),
+                results(&[], false),
+            ),
+        ]);
+        let n = names_stale(
+            "\"com.|",
+            &cache,
+            &[("https://a.example", "com.example")],
+            false,
+        );
+        assert_eq!(labels(&n), ["com.example.tools", "com.other"]);
+        assert!(n.incomplete);
+        assert_eq!(wanted(&n), [("https://a.example", "com.example")]);
+        // All fresh: nothing to search, complete.
+        let n = names("\"com.|", &cache);
+        assert!(!n.incomplete && n.wanted.is_empty());
+    }
+
+    #[test]
+    fn a_shorter_cached_answer_serves_the_default_registry_meanwhile() {
+        let cache = HashMap::from([(
+            (UNITY, "com"),
+            results(&["com.unity.ugui", "com.unity.timeline", "com.other"], true),
+        )]);
+        // `com.unity` is not cached yet: searched, and `com`'s hits shown meanwhile.
+        let n = names("\"org.x|", &cache);
+        assert!(n.items.is_empty());
+        let n = names("\"com.unity.t|", &cache);
+        assert_eq!(labels(&n), ["com.unity.timeline"]);
+        assert!(n.incomplete);
+        assert_eq!(wanted(&n), [(UNITY, "com.unity")]);
     }
 
     #[test]

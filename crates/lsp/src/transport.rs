@@ -549,13 +549,17 @@ async fn forward_frame<W: AsyncWrite + Unpin>(
         }
     }
     let length = length.ok_or(std::io::ErrorKind::InvalidData)?;
-    output
-        .write_all(format!("Content-Length: {length}\r\n\r\n").as_bytes())
-        .await?;
-    let copied = tokio::io::copy(&mut (&mut *server).take(length), output).await?;
-    if copied < length {
+    // The header and the body in one buffer, written with one call: tokio's stdout hands each
+    // write to a blocking thread and waits for it before the next, so a frame written in two
+    // parts costs the client two more thread hand-overs before it sees the whole message.
+    let header = format!("Content-Length: {length}\r\n\r\n");
+    let mut frame = Vec::with_capacity(header.len() + length as usize);
+    frame.extend_from_slice(header.as_bytes());
+    let copied = (&mut *server).take(length).read_to_end(&mut frame).await?;
+    if (copied as u64) < length {
         return Err(std::io::ErrorKind::UnexpectedEof.into());
     }
+    output.write_all(&frame).await?;
     output.flush().await
 }
 

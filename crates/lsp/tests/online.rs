@@ -185,6 +185,53 @@ async fn a_missing_package_is_reported_after_the_background_probe() {
         .collect();
     assert_eq!(labels, ["1.1.0", "1.0.0"]);
     assert_eq!(items[0]["preselect"], true);
+
+    // A burst of edits adding a dependency: probed once typing pauses, for the last text only.
+    let before = seen.lock().unwrap().len();
+    let mut version = 3;
+    let mut edited = String::new();
+    for typed in ["com.example.o", "com.example.ot", "com.example.other"] {
+        edited = text.replacen(
+            "\"com.example.missing\"",
+            &format!("\"{typed}\": \"1.0.0\",\n    \"com.example.missing\""),
+            1,
+        );
+        client.change_all(URI, version, &edited).await;
+        version += 1;
+    }
+    let last = version - 1;
+    let probed = client
+        .wait_for("textDocument/publishDiagnostics", |p| {
+            p["version"] == last
+                && p["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| d["code"] == "package-not-found")
+                    .count()
+                    == 2
+        })
+        .await;
+    let other = find(&edited, "\"com.example.other\"", 0, 0);
+    assert!(
+        probed["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "package-not-found" && d["range"]["start"] == other),
+        "{probed}"
+    );
+    let asked: Vec<String> = seen.lock().unwrap()[before..].to_vec();
+    assert!(
+        asked.contains(&"/com.example.other".to_string()),
+        "{asked:?}"
+    );
+    assert!(
+        !asked
+            .iter()
+            .any(|p| p == "/com.example.o" || p == "/com.example.ot"),
+        "{asked:?}"
+    );
 }
 
 #[tokio::test]
@@ -422,6 +469,66 @@ async fn package_names_complete_from_the_registries_searches() {
     assert_eq!(searches(&a_seen).len(), 1);
     assert_eq!(searches(&b_seen).len(), 1);
     assert_eq!(legacy_searches().len(), 1);
+}
+
+#[tokio::test]
+async fn a_shorter_cached_search_answers_at_once_while_the_longer_one_runs() {
+    let (a, _, b, _) = two_registries().await;
+    let legacy = LEGACY.with(|l| l.borrow().clone());
+    let mut client = inproc::with_options(
+        json!({"online": true, "registryTimeout": 5, "trustedRegistries": [a, b, legacy]}),
+    )
+    .await;
+    let complete = async |client: &mut TestClient, version: i64, typed: &str| {
+        let text = two_registry_manifest(&a, &b, typed);
+        client.change_all(URI, version, &text).await;
+        let at = find(&text, typed, 0, typed.len());
+        client
+            .request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": URI}, "position": at}),
+            )
+            .await
+    };
+    client
+        .open(URI, 1, &two_registry_manifest(&a, &b, ""))
+        .await;
+    client.diagnostics(URI, 1).await;
+    // `com.` searches the default registry for `com`; asked again until its answer is there.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut version = 2;
+    loop {
+        let result = complete(&mut client, version, "\"com.").await;
+        version += 1;
+        if labels(&result).contains(&"com.exotic.thing".to_string()) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // `com.exotic.t` wants `com.exotic`, not cached: the first answer already holds what
+    // `com`'s answer had under the typed text, incomplete, while `com.exotic` is searched.
+    let first = complete(&mut client, version, "\"com.exotic.t").await;
+    assert_eq!(labels(&first), ["com.exotic.thing"], "{first}");
+    assert_eq!(first["isIncomplete"], true, "{first}");
+    // Asked again once that search answered: the same name, and nothing more to come.
+    let second = loop {
+        version += 1;
+        let result = complete(&mut client, version, "\"com.exotic.t").await;
+        if result["isIncomplete"] != true || Instant::now() > deadline {
+            break result;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(labels(&second), ["com.exotic.thing"], "{second}");
+    assert_ne!(second["isIncomplete"], true, "{second}");
+    // The default registry was searched for each text once.
+    assert_eq!(
+        legacy_searches(),
+        [
+            "/-/v1/search?text=com&from=0&size=250",
+            "/-/v1/search?text=com.exotic&from=0&size=250"
+        ]
+    );
 }
 
 #[tokio::test]

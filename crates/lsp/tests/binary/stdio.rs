@@ -907,3 +907,75 @@ async fn a_unity_package_json_is_linted_and_an_npm_one_is_not() {
     client.shutdown_and_exit().await;
     assert_eq!(exit_status(&mut child).await.code(), Some(0));
 }
+
+/// A minified manifest (one line) whose registry names hold non-ASCII text (accents, CJK, an
+/// astral character) and with `errors` dependencies of version `1.0` spread along the line.
+fn minified_non_ascii(deps: usize, errors: usize) -> String {
+    let mut members = Vec::new();
+    for d in 0..deps {
+        let version = if d % (deps / errors) == 0 {
+            "1.0".to_string()
+        } else {
+            format!("1.{d}.0")
+        };
+        members.push(format!("\"com.vendor.p{d}\":\"{version}\""));
+    }
+    format!(
+        "{{\"dependencies\":{{{}}},\"scopedRegistries\":[{{\"name\":\"Überraschung 日本語 😀\",\"url\":\"https://npm.vendor.example.com\",\"scopes\":[\"com.vendor\"]}}]}}",
+        members.join(",")
+    )
+}
+
+/// The UTF-16 start positions of the `invalid-version` diagnostics.
+fn invalid_version_starts(diagnostics: &[Value]) -> Vec<Value> {
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == "invalid-version")
+        .map(|d| d["range"]["start"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_minified_non_ascii_manifest_gets_utf16_positions_along_its_one_line() {
+    let (mut client, mut child) = spawn();
+    client.initialize(json!({}), json!({"online": false})).await;
+    let text = format!(
+        "{{\"description\":\"à la 日本 😀\",{}",
+        &minified_non_ascii(3000, 300)[1..]
+    );
+    client.open(URI, 1, &text).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    // Every error where the client counts it: UTF-16 units from the start of the one line.
+    let expected: Vec<Value> = text
+        .match_indices("\"1.0\"")
+        .map(|(at, _)| common::utf16_at(&text, at))
+        .collect();
+    assert_eq!(expected.len(), 300);
+    assert_eq!(invalid_version_starts(&diagnostics), expected);
+
+    // An edit near the end of the line (after all the non-ASCII text): two astral characters at
+    // the end of the last error's package name move that error by four units, no other.
+    let last = text.rfind("\"1.0\"").unwrap();
+    let at = common::utf16_at(&text, last - 2);
+    client
+        .change(
+            URI,
+            2,
+            json!([{ "range": {"start": at, "end": at}, "text": "😀😀" }]),
+        )
+        .await;
+    let edited = format!("{}😀😀{}", &text[..last - 2], &text[last - 2..]);
+    let diagnostics = client.diagnostics(URI, 2).await;
+    let expected: Vec<Value> = edited
+        .match_indices("\"1.0\"")
+        .map(|(at, _)| common::utf16_at(&edited, at))
+        .collect();
+    let starts = invalid_version_starts(&diagnostics);
+    assert_eq!(starts, expected);
+    assert_eq!(
+        starts[299]["character"].as_u64().unwrap(),
+        common::utf16_at(&text, last)["character"].as_u64().unwrap() + 4
+    );
+    client.shutdown_and_exit().await;
+    assert!(exit_status(&mut child).await.success());
+}
