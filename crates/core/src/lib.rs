@@ -116,6 +116,9 @@ pub struct Analysis {
     /// replaces them with `***`); renderers that
     /// show source snippets mask these bytes so no output ever repeats a secret.
     pub secrets: Vec<Span>,
+    /// What Unity would install ([`project::resolve`]), for a project manifest linted with
+    /// [`LintOptions::project`]; `None` otherwise.
+    pub graph: Option<project::ProjectGraph>,
 }
 
 impl Analysis {
@@ -306,7 +309,9 @@ fn finish(
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);
     scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
+    let graph = project.map(|p| p.graph);
     Analysis {
+        graph,
         kind: options.kind,
         package,
         parsed: ast.is_some(),
