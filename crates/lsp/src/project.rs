@@ -1,11 +1,10 @@
 //! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
-//! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
 //! `stale-lock` rule), the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI)
-//! and, for the project diagnostics, the project's packages on disk and its Editor version
-//! (read by `manifest-lint-files`, the CLI's reader; in the background when the manifest names a
-//! tarball, which can take a while); for a package's `package.json`, only the configuration. Read when the document
-//! opens, when it is saved, and when the client reports that one of those files changed; never
-//! on a keystroke.
+//! and, for the project diagnostics, the project's packages on disk and its Editor version (read
+//! by `manifest-lint-files`, the CLI's reader; in the background when the manifest names a
+//! tarball, which can take a while); for a package's `package.json`, only the configuration.
+//! Read when the document opens, when it is saved, and when the client reports that one of those
+//! files changed; never on a keystroke.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
