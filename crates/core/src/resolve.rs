@@ -43,19 +43,36 @@ pub struct Resolver {
 
 impl Resolver {
     pub fn new(manifest: &Manifest) -> Self {
-        let mut scopes: FxHashMap<String, Vec<ScopeRef>> = FxHashMap::default();
+        // Sized once for every scope, so that filling it never grows (and rehashes) the table.
+        let count = manifest
+            .registries()
+            .iter()
+            .filter_map(|r| r.scopes.as_ref())
+            .map(|s| s.items.len())
+            .sum();
+        let mut scopes: FxHashMap<String, Vec<ScopeRef>> =
+            FxHashMap::with_capacity_and_hasher(count, Default::default());
         for (r, registry) in manifest.registries().iter().enumerate() {
             let Some(list) = &registry.scopes else {
                 continue;
             };
             for (s, scope) in list.items.iter().enumerate() {
-                let refs = scopes.entry(scope.value.clone()).or_default();
-                // The same scope twice in one registry is one claim (duplicate-scope reports it).
-                if !refs.iter().any(|r2| r2.registry == r) {
-                    refs.push(ScopeRef {
-                        registry: r,
-                        scope: s,
-                    });
+                let at = ScopeRef {
+                    registry: r,
+                    scope: s,
+                };
+                // A scope seen before is looked up, not cloned for a key that would be dropped.
+                match scopes.get_mut(scope.value.as_str()) {
+                    // The same scope twice in one registry is one claim (duplicate-scope
+                    // reports it).
+                    Some(refs) => {
+                        if !refs.iter().any(|r2| r2.registry == r) {
+                            refs.push(at);
+                        }
+                    }
+                    None => {
+                        scopes.insert(scope.value.clone(), vec![at]);
+                    }
                 }
             }
         }
@@ -80,6 +97,12 @@ impl Resolver {
                 .get(prefix)
                 .map(|refs| (prefix, refs.as_slice()))
         })
+    }
+
+    /// The winning scope of `name` (the longest that matches), or `None` for the default
+    /// registry: [`Resolver::resolve`] without the ties and losers, and without allocating.
+    pub fn winner(&self, name: &str) -> Option<ScopeRef> {
+        self.matches(name).next().map(|(_, refs)| refs[0])
     }
 
     pub fn resolve(&self, name: &str) -> Resolution {

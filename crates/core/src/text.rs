@@ -6,6 +6,8 @@
 //! CLI's JSON output). Line breaks are `\n`, `\r\n` and a lone `\r`, as in LSP; U+2028/U+2029 are
 //! not line breaks.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 /// A half-open byte range `start..end` into the manifest text.
@@ -72,11 +74,50 @@ pub struct Position {
 }
 
 /// Offsets of line starts, computed once per text.
+///
+/// Built with one `memchr` pass over the line breaks, so that a renderer can afford it for any
+/// text. Columns in UTF-16 or characters on non-ASCII text are counted from the line's start;
+/// on a line longer than [`CHUNK`] bytes (a minified manifest is one line) they are counted from
+/// the nearest checkpoint instead, kept every [`CHUNK`] bytes and made the first time that line
+/// is asked about. Converting N positions on one line of length L so costs O(L) once, then
+/// O(log L + CHUNK) each, not O(N * L).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
     ascii: bool,
     len: usize,
+    /// The non-ASCII lines longer than `CHUNK` bytes, by line number, each with its
+    /// checkpoints once one of its positions has been converted.
+    long_lines: Vec<(usize, OnceLock<Vec<Checkpoint>>)>,
+}
+
+/// Bytes between two checkpoints of a long line.
+pub const CHUNK: usize = 256;
+
+/// The columns of a character boundary of a long line, counted from the line's start.
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    byte: usize,
+    utf16: usize,
+    utf32: usize,
+}
+
+impl Checkpoint {
+    fn units(&self, encoding: Encoding) -> usize {
+        match encoding {
+            Encoding::Utf8 => self.byte,
+            Encoding::Utf16 => self.utf16,
+            Encoding::Utf32 => self.utf32,
+        }
+    }
+}
+
+/// Characters and UTF-16 code units in `bytes` (whole characters): every byte that does not
+/// continue a character starts one, and each four-byte character is two UTF-16 units.
+fn count_units(bytes: &[u8]) -> (usize, usize) {
+    let utf32 = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (utf32 + astral, utf32)
 }
 
 impl LineIndex {
@@ -84,24 +125,30 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    line_starts.push(i + 1);
-                }
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // `\r\n` is one break: its `\r` starts nothing, the `\n` ends the line.
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                line_starts.push(i + 1);
             }
-            i += 1;
         }
+        let ascii = text.is_ascii();
+        let long_lines = if ascii {
+            Vec::new()
+        } else {
+            let ends = line_starts[1..].iter().copied().chain([bytes.len()]);
+            line_starts
+                .iter()
+                .zip(ends)
+                .enumerate()
+                .filter(|(_, (start, end))| *end - **start > CHUNK)
+                .map(|(line, _)| (line, OnceLock::new()))
+                .collect()
+        };
         Self {
             line_starts,
-            ascii: text.is_ascii(),
+            ascii,
             len: text.len(),
+            long_lines,
         }
     }
 
@@ -137,6 +184,42 @@ impl LineIndex {
         start..end
     }
 
+    /// The checkpoints of `line` when it is a long non-ASCII line (made on first use).
+    fn checkpoints(&self, text: &str, line: usize) -> Option<&[Checkpoint]> {
+        let i = self
+            .long_lines
+            .binary_search_by_key(&line, |(l, _)| *l)
+            .ok()?;
+        let points = self.long_lines[i].1.get_or_init(|| {
+            let content = self.line_content(text, line);
+            let bytes = text.as_bytes();
+            let mut points = vec![Checkpoint {
+                byte: content.start,
+                utf16: 0,
+                utf32: 0,
+            }];
+            let mut at = content.start;
+            let (mut utf16, mut utf32) = (0, 0);
+            while at + CHUNK < content.end {
+                let mut next = at + CHUNK;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                let (u16s, u32s) = count_units(&bytes[at..next]);
+                utf16 += u16s;
+                utf32 += u32s;
+                points.push(Checkpoint {
+                    byte: next,
+                    utf16,
+                    utf32,
+                });
+                at = next;
+            }
+            points
+        });
+        Some(points)
+    }
+
     /// The position of a byte `offset` (clamped to the text and to a character boundary).
     pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> Position {
         let mut offset = offset.min(self.len);
@@ -148,12 +231,19 @@ impl LineIndex {
         let column = if self.ascii || encoding == Encoding::Utf8 {
             offset - start
         } else {
-            let prefix = &text[start..offset];
-            match encoding {
-                Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-                Encoding::Utf32 => prefix.chars().count(),
-                Encoding::Utf8 => unreachable!(),
-            }
+            let (from, before) = match self.checkpoints(text, line) {
+                Some(points) => {
+                    let p = points[points.partition_point(|p| p.byte <= offset) - 1];
+                    (p.byte, p.units(encoding))
+                }
+                None => (start, 0),
+            };
+            let (utf16, utf32) = count_units(&text.as_bytes()[from..offset]);
+            before
+                + match encoding {
+                    Encoding::Utf16 => utf16,
+                    _ => utf32,
+                }
         };
         Position {
             line: line as u32,
@@ -178,14 +268,20 @@ impl LineIndex {
             }
             return offset;
         }
-        let mut units = 0;
-        for (i, ch) in text[content.clone()].char_indices() {
+        let (from, mut units) = match self.checkpoints(text, line) {
+            Some(points) => {
+                let p = points[points.partition_point(|p| p.units(encoding) <= want) - 1];
+                (p.byte, p.units(encoding))
+            }
+            None => (content.start, 0),
+        };
+        for (i, ch) in text[from..content.end].char_indices() {
             let width = match encoding {
                 Encoding::Utf16 => ch.len_utf16(),
                 _ => 1,
             };
             if units + width > want {
-                return content.start + i;
+                return from + i;
             }
             units += width;
         }
@@ -226,6 +322,58 @@ mod tests {
             let pos = index.position(text, e, enc);
             assert_eq!(index.offset(text, pos, enc), e, "{enc:?}");
         }
+    }
+
+    /// The column of `offset` counted from its line's start, the slow and obvious way.
+    fn naive_column(text: &str, offset: usize, encoding: Encoding) -> usize {
+        let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let prefix = &text[line_start..offset];
+        match encoding {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            Encoding::Utf32 => prefix.chars().count(),
+        }
+    }
+
+    #[test]
+    fn long_non_ascii_lines_convert_through_their_checkpoints_both_ways() {
+        // Several lines longer than CHUNK, mixing 1-, 2-, 3- and 4-byte characters so that
+        // checkpoints fall inside characters, and a short line between them.
+        let piece = "{\"naïve\": \"日本語😀x\"}, ";
+        let long = piece.repeat(3 * CHUNK / piece.len() + 7);
+        let text = format!("{long}\nshort é\r\n{long}😀\r{long}");
+        let index = LineIndex::new(&text);
+        assert_eq!(index.line_count(), 4);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            // The `\n` of a `\r\n` is inside the line break, which has no column of its own.
+            if text.as_bytes().get(offset) == Some(&b'\n') && text.as_bytes()[offset - 1] == b'\r' {
+                continue;
+            }
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let pos = index.position(&text, offset, enc);
+                assert_eq!(
+                    pos.column as usize,
+                    naive_column(&text, offset, enc),
+                    "{offset} {enc:?}"
+                );
+                assert_eq!(index.offset(&text, pos, enc), offset, "{offset} {enc:?}");
+            }
+        }
+        // A UTF-16 column inside a surrogate pair, far into a long line, lands on its start.
+        let astral = text.find('😀').unwrap() + 40 * piece.len();
+        let astral = astral + text[astral..].find('😀').unwrap();
+        let pos = index.position(&text, astral, Encoding::Utf16);
+        let inside = Position {
+            column: pos.column + 1,
+            ..pos
+        };
+        assert_eq!(index.offset(&text, inside, Encoding::Utf16), astral);
+        // Past the end of a long line: the line's end.
+        let past = Position {
+            line: 0,
+            column: u32::MAX,
+        };
+        assert_eq!(index.offset(&text, past, Encoding::Utf32), long.len());
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub fn is_loopback(url: &Url) -> bool {
 /// `https://npm.example.com\@other.example/npm` is host `npm.example.com` with the path
 /// `/@other.example/npm`, not user `npm.example.com\` at host `other.example`.
 pub fn userinfo_range(raw: &str) -> Option<std::ops::Range<usize>> {
+    // No `@`, no user-info: the common case (every version string of a manifest comes here)
+    // answered by one byte scan, before any substring search or URL parse.
+    if !raw.as_bytes().contains(&b'@') {
+        return None;
+    }
     let scheme_end = raw.find("://")? + 3;
     let scheme = &raw[..scheme_end - 3];
     let special = ["http", "https", "ws", "wss", "ftp", "file"]

@@ -74,6 +74,11 @@ impl VersionProblem {
 
 /// Classifies a dependency value.
 pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
+    // Nearly every value is a plain `MAJOR.MINOR.PATCH`: one pass over its bytes, and none of
+    // the prefix and URL checks below (no such value can match them).
+    if let Some(version) = plain_version(value) {
+        return Ok(DependencySource::Registry(version));
+    }
     let v = value.trim();
     if v.is_empty() {
         return Err(VersionProblem::Empty);
@@ -142,6 +147,37 @@ pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
             Ok(_) => String::new(),
         },
     ))
+}
+
+/// `MAJOR.MINOR.PATCH` with neither pre-release nor build, exactly as `semver` accepts it (no
+/// leading zero, each number within `u64`); `None` for anything else, which then takes the
+/// general path.
+fn plain_version(value: &str) -> Option<semver::Version> {
+    let mut parts = [0u64; 3];
+    let mut part = 0;
+    let mut digits = 0;
+    let mut leading_zero = false;
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                if leading_zero {
+                    return None;
+                }
+                leading_zero = digits == 0 && b == b'0';
+                parts[part] = parts[part]
+                    .checked_mul(10)?
+                    .checked_add(u64::from(b - b'0'))?;
+                digits += 1;
+            }
+            b'.' if digits > 0 && part < 2 => {
+                part += 1;
+                digits = 0;
+                leading_zero = false;
+            }
+            _ => return None,
+        }
+    }
+    (part == 2 && digits > 0).then(|| semver::Version::new(parts[0], parts[1], parts[2]))
 }
 
 /// Whether Unity treats the value as a Git dependency.
@@ -262,6 +298,35 @@ mod tests {
             "file:C:\\Users\\me\\pkg",
         ] {
             assert!(classify(v).is_ok(), "{v}: {:?}", classify(v));
+        }
+    }
+
+    #[test]
+    fn the_plain_version_fast_path_agrees_with_semver() {
+        for v in [
+            "1.0.0",
+            "0.0.0",
+            "10.20.30",
+            "18446744073709551615.0.1",
+            "18446744073709551616.0.1",
+            "01.0.0",
+            "1.00.0",
+            "1.0.00",
+            "1.0",
+            "1.0.0.0",
+            "1..0",
+            ".1.0",
+            "1.0.",
+            "1.0.0-preview",
+            "1.0.0+b",
+            " 1.0.0",
+            "",
+            "1.2.3a",
+        ] {
+            let semver = semver::Version::parse(v)
+                .ok()
+                .filter(|s| s.pre.is_empty() && s.build.is_empty());
+            assert_eq!(plain_version(v), semver, "{v}");
         }
     }
 

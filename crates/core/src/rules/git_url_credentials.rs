@@ -77,6 +77,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// credentials, the span is the whole string's content.
 pub(crate) fn dependency_secret(text: &str, dep: &crate::model::Dependency) -> Option<Span> {
     let version = dep.version.as_ref()?;
+    // Credentials need an `@` in the value (a literal `@` of the raw text is one there too):
+    // without it, nearly always, neither search below can find any.
+    if !version.value.as_bytes().contains(&b'@') {
+        return None;
+    }
     let inner = Span::new(version.span.start + 1, version.span.end.saturating_sub(1));
     let raw = text.get(inner.range())?;
     match crate::url::dependency_credentials_range(raw) {

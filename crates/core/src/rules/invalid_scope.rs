@@ -36,6 +36,9 @@ pub(crate) fn is_well_formed(s: &str) -> bool {
 
 /// What is wrong with a scope's shape, if anything.
 pub(crate) fn problem(s: &str) -> Option<&'static str> {
+    if is_plainly_valid(s) {
+        return None;
+    }
     if s.trim().is_empty() {
         return Some("is empty");
     }
@@ -67,10 +70,30 @@ pub(crate) fn problem(s: &str) -> Option<&'static str> {
     None
 }
 
+/// The common case in one pass over the bytes: only `a-z 0-9 . _ -`, no leading, trailing or
+/// doubled dot, not empty (what every check of [`problem`] then finds nothing wrong with).
+pub(super) fn is_plainly_valid(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.last().is_none_or(|&c| c == b'.') {
+        return false;
+    }
+    // Starting as if after a dot makes a leading dot a doubled one.
+    let mut previous_dot = true;
+    for &c in b {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
+            b'.' if !previous_dot => previous_dot = true,
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for ScopeEntry { scope, .. } in ctx.scopes() {
         let value = scope.value.as_str();
-        if value.starts_with('@') || value.contains(GLOB_CHARS) {
+        // Well-formed scopes (nearly all) are settled by one pass, before the searches below.
+        if is_plainly_valid(value) || value.starts_with('@') || value.contains(GLOB_CHARS) {
             continue;
         }
         let Some(problem) = problem(value) else {

@@ -78,9 +78,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
             continue;
         }
-        if super::dependency_names::problem(name).is_some()
-            || !ctx.resolver.resolve(name).is_default()
-        {
+        // The resolver first: a scope covers nearly every name, and then the name's shape
+        // need not be checked a second time (invalid-package-name checks it).
+        if ctx.resolver.winner(name).is_some() || super::dependency_names::problem(name).is_some() {
             continue;
         }
         let target = if default_url == crate::model::UNITY_REGISTRY_URL {
@@ -101,6 +101,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 for scope in &scopes.items {
+                    // A well-formed scope is its own correction: no strings made for it.
+                    if super::invalid_scope::is_plainly_valid(&scope.value) {
+                        continue;
+                    }
                     let meant = corrected(&scope.value);
                     if meant != scope.value && !meant.is_empty() {
                         list.push(Corrected {
