@@ -934,25 +934,42 @@ impl LanguageServer for Backend {
         if !convert::is_manifest(&doc.uri) && !package::is_unity_package(&doc.uri, &doc.text) {
             return;
         }
+        // A project without tarballs is read at once, before the state is locked (a few small
+        // files, as the lock file is), so that the first analysis already has it; one with a
+        // `.tgz` dependency in the background (`read_disk`), where decompressing cannot hold up
+        // the server.
+        let background = project::in_project(&doc.uri) && project::has_tarballs(&doc.text);
+        let disk = if background {
+            None
+        } else {
+            project::read_disk(&doc.uri, doc.text.clone())
+        };
         let mut st = lock(&self.shared.state);
         let st = &mut *st;
         st.next_doc_id += 1;
         let mut warnings = Vec::new();
-        let project = ProjectFiles::load(&doc.uri, &mut warnings);
+        let mut project = ProjectFiles::load(&doc.uri, &mut warnings);
         self.shared.project_warnings(&warnings);
-        // The packages on disk follow in the background (`read_disk`).
-        let options = lint_options(&st.settings, None, &project, None);
+        if let Some(disk) = disk {
+            self.shared.project_warnings(&disk.notes);
+            project.disk = Some(Arc::new(disk));
+        }
+        let input = project.input();
+        let options = lint_options(&st.settings, None, &project, input.as_ref());
         let text = doc.text.clone();
         let mut document = Document::new(st.next_doc_id, doc.version, doc.text, &options);
+        drop(options);
+        drop(input);
         document.project = project;
         st.docs.insert(doc.uri.clone(), document);
         self.shared.publish_edited(st, &doc.uri);
-        // In a project, the probe waits for the packages on disk (`read_disk` starts it), so
-        // that embedded packages are never asked about.
-        if !project::in_project(&doc.uri) {
+        if background {
+            // The probe waits for the packages on disk (`read_disk` starts it), so that
+            // embedded packages are never asked about.
+            self.shared.read_disk(doc.uri.clone(), st.next_doc_id, text);
+        } else {
             self.shared.maybe_probe(st, &doc.uri);
         }
-        self.shared.read_disk(doc.uri.clone(), st.next_doc_id, text);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

@@ -1,11 +1,10 @@
 //! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
-//! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
 //! `stale-lock` rule), the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI)
-//! and, for the project diagnostics, the project's packages on disk and its Editor version
-//! (read by `manifest-lint-files`, the CLI's reader, in the background: a tarball can take a
-//! while); for a package's `package.json`, only the configuration. Read when the document
-//! opens, when it is saved, and when the client reports that one of those files changed; never
-//! on a keystroke.
+//! and, for the project diagnostics, the project's packages on disk and its Editor version (read
+//! by `manifest-lint-files`, the CLI's reader; in the background when the manifest names a
+//! tarball, which can take a while); for a package's `package.json`, only the configuration.
+//! Read when the document opens, when it is saved, and when the client reports that one of those
+//! files changed; never on a keystroke.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +49,13 @@ pub fn read_disk(uri: &Uri, text: String) -> Option<manifest_lint_files::Project
     let path =
         manifest_path(uri).filter(|p| p.file_name().is_some_and(|n| n == "manifest.json"))?;
     Some(manifest_lint_files::read_beside(&path, text))
+}
+
+/// Whether a manifest's text may name a tarball (`file:...tgz` / `.tar.gz`): its project is then
+/// read in the background. A cheap over-approximation: any mention counts.
+pub fn has_tarballs(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains(".tgz") || lower.contains(".tar.gz")
 }
 
 /// Whether [`read_disk`] reads a project for `uri` (a `file:` URI of a `manifest.json`).

@@ -1095,3 +1095,18 @@ async fn hover_on_a_dependency_lists_what_it_pulls_in() {
         "{shared}"
     );
 }
+
+#[tokio::test]
+async fn a_project_with_a_tarball_is_read_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let packages = dir.path().join("Game/Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    std::fs::create_dir_all(dir.path().join("Game/.git")).unwrap();
+    let manifest = r#"{"dependencies": {"com.acme.tool": "file:tool-1.0.0.tgz"}}"#;
+    std::fs::write(packages.join("manifest.json"), manifest).unwrap();
+    let uri = format!("file://{}", packages.join("manifest.json").display());
+    let mut client = inproc::offline().await;
+    client.open(&uri, 1, manifest).await;
+    // The first analysis goes out without the project; the read adds what it finds.
+    diagnostics_become(&mut client, &uri, 1, &["local-package-missing"]).await;
+}
