@@ -41,6 +41,7 @@ mod references;
 mod selection;
 mod semantic_tokens;
 pub mod settings;
+mod transitive;
 mod transport;
 mod trust;
 mod workspace_symbols;

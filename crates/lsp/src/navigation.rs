@@ -35,7 +35,8 @@ pub fn definition(
     ))
 }
 
-/// `→ Registry` after each dependency's value inside `range`.
+/// `→ Registry` after each dependency's value inside `range`, then, where the project has
+/// problems at that dependency, `⚠ N problems · pulls in M packages` ([`crate::transitive`]).
 pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<InlayHint> {
     let analysis = &view.snap.analysis;
     let mut hints = Vec::new();
@@ -63,8 +64,9 @@ pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<Inla
                 )
             }
         };
+        let position = view.current.position(value.end, encoding);
         hints.push(InlayHint {
-            position: view.current.position(value.end, encoding),
+            position,
             label: InlayHintLabel::String(format!("→ {label}")),
             kind: None,
             text_edits: None,
@@ -76,6 +78,7 @@ pub fn inlay_hints(view: &View<'_>, range: Span, encoding: Encoding) -> Vec<Inla
             padding_right: None,
             data: None,
         });
+        hints.extend(crate::transitive::hint(analysis, dep, position));
     }
     hints
 }
