@@ -31,12 +31,16 @@ pub const PROJECT_RULES: &[&str] = &[
     "transitive-version-not-found",
 ];
 
-/// The project diagnostics at `dep` (at its name, where the core reports them).
+/// The project diagnostics at `dep`: at its name, where the core reports what the dependency
+/// pulls in, or at its value (`local-package-missing`: the `file:` path names nothing).
 pub fn problems<'a>(analysis: &'a Analysis, dep: &Dependency) -> Vec<&'a Diagnostic> {
     analysis
         .diagnostics
         .iter()
-        .filter(|d| d.span == dep.name.span && PROJECT_RULES.contains(&d.rule.id))
+        .filter(|d| {
+            (d.span == dep.name.span || d.span == dep.value_span)
+                && PROJECT_RULES.contains(&d.rule.id)
+        })
         .collect()
 }
 

@@ -1,4 +1,5 @@
-//! Formatting, folding and selection ranges, document links, code lens and pull diagnostics,
+//! Formatting, folding and selection ranges, document links, code lens, inlay hints and pull
+//! diagnostics,
 //! over stdio with the real `manifest-lint lsp` binary (real `Content-Length` framing).
 //!
 //! Belongs to the root package (its `[[test]] lsp_features` entry), like `stdio.rs`.
@@ -476,4 +477,92 @@ async fn pull_clients_ask_and_get_unchanged_for_unchanged_documents() {
     // A document that is not open has an empty report.
     let closed = client.request("textDocument/diagnostic", ask(None)).await;
     assert_eq!(closed["items"], json!([]));
+}
+
+/// The inlay hints of a whole document, as (line, label, tooltip).
+async fn inlay_hints(client: &mut TestClient, uri: &str) -> Vec<(u64, String, String)> {
+    let whole = json!({"start": pos(0, 0), "end": pos(999, 0)});
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": td(uri), "range": whole}),
+        )
+        .await;
+    hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["position"]["line"].as_u64().unwrap(),
+                h["label"].as_str().unwrap().to_string(),
+                h["tooltip"]["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn inlay_hints_show_the_problems_a_direct_dependency_pulls_in() {
+    // A project on disk: `com.acme.local` is a local package whose package.json asks for an
+    // unscoped `com.partner.analytics` and a Git URL; `com.acme.gone` names a missing folder.
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/projects/diag-online")
+        .canonicalize()
+        .unwrap();
+    let path = project.join("Packages/manifest.json");
+    let manifest = std::fs::read_to_string(&path).unwrap();
+    let uri = format!("file://{}", path.display());
+    let (mut client, _child) = started().await;
+    client.open(&uri, 1, &manifest).await;
+    let line = |name: &str| find(&manifest, name, 0, 0)["line"].as_u64().unwrap();
+    // The project is read off the handlers: poll (bounded) until its problems are known.
+    let mut hints = Vec::new();
+    for _ in 0..200 {
+        hints = inlay_hints(&mut client, &uri).await;
+        if hints.iter().any(|(_, l, _)| l.starts_with('⚠')) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let warned: Vec<(u64, &str)> = hints
+        .iter()
+        .filter(|(_, l, _)| l.starts_with('⚠'))
+        .map(|(n, l, _)| (*n, l.as_str()))
+        .collect();
+    assert!(
+        warned.contains(&(
+            line("\"com.acme.local\""),
+            "⚠ 2 problems · pulls in 2 packages"
+        )),
+        "{hints:?}"
+    );
+    assert!(
+        warned.contains(&(line("\"com.acme.gone\""), "⚠ 1 problem")),
+        "{hints:?}"
+    );
+    // Only dependencies with problems get one; the registry hint stays on every line.
+    assert!(
+        !warned
+            .iter()
+            .any(|(n, _)| *n == line("\"com.unity.modules.ui\"")),
+        "{hints:?}"
+    );
+    let local = &hints
+        .iter()
+        .find(|(n, l, _)| *n == line("\"com.acme.local\"") && l.starts_with('⚠'))
+        .unwrap()
+        .2;
+    assert!(
+        local.contains("`unscoped-transitive-dependency`")
+            && local.contains("com.acme.local (local) -> com.partner.analytics@1.0.0"),
+        "{local}"
+    );
+    assert!(local.contains("`invalid-transitive-dependency`"), "{local}");
+    let labels: Vec<&str> = hints
+        .iter()
+        .filter(|(n, _, _)| *n == line("\"com.acme.local\""))
+        .map(|(_, l, _)| l.as_str())
+        .collect();
+    assert_eq!(labels[0], "→ local", "{hints:?}");
 }
