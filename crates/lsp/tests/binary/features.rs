@@ -1,6 +1,6 @@
 //! Formatting, folding and selection ranges, document links, code lens, inlay hints and pull
-//! diagnostics,
-//! over stdio with the real `manifest-lint lsp` binary (real `Content-Length` framing).
+//! diagnostics, over stdio with the real `manifest-lint lsp` binary (real `Content-Length`
+//! framing).
 //!
 //! Belongs to the root package (its `[[test]] lsp_features` entry), like `stdio.rs`.
 
