@@ -27,7 +27,8 @@ pub struct Settings {
     pub online: bool,
     /// Bound on each registry request (`registryTimeout`, seconds, default 10).
     pub registry_timeout: Duration,
-    /// Show the registry each dependency resolves to after its value (`inlayHints`, default true).
+    /// Show the registry each dependency resolves to after its value, and the project's problems
+    /// at it (`inlayHints`, default true).
     pub inlay_hints: bool,
     /// Per-rule levels (`rules`: id -> "error" | "warning" | "info" | "hint" | "off").
     pub rules: HashMap<String, RuleLevel>,
