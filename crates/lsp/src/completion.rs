@@ -18,7 +18,8 @@ use manifest_lint_core::model::{
 use manifest_lint_core::package::{PACKAGE_PROPERTIES, SAMPLE_PROPERTIES};
 use manifest_lint_core::{Analysis, Encoding, OnlineFacts, Span};
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionItemTag, CompletionTextEdit, Documentation, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionItemTag, CompletionTextEdit, Documentation,
+    TextEdit,
 };
 
 use crate::document::Snapshot;
@@ -360,7 +361,15 @@ pub fn complete(
         };
     }
     let mut versions = None;
-    let items = items(current, good, cursor, &place, facts, encoding, &mut versions);
+    let items = items(
+        current,
+        good,
+        cursor,
+        &place,
+        facts,
+        encoding,
+        &mut versions,
+    );
     Completion {
         items,
         names: None,
@@ -641,7 +650,12 @@ pub fn requirements(
         let Some(info) = packument.versions.get(&item.label) else {
             continue;
         };
-        let Some(unity) = info.unity.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+        let Some(unity) = info
+            .unity
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
             continue;
         };
         let release = info

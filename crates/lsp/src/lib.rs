@@ -1227,8 +1227,12 @@ impl LanguageServer for Backend {
                     None => {
                         let stale = st.recent_packuments.get(&key).cloned();
                         incomplete |= stale.is_none();
-                        self.shared
-                            .packument_in_background(st, &prober, key.0.clone(), key.1.clone());
+                        self.shared.packument_in_background(
+                            st,
+                            &prober,
+                            key.0.clone(),
+                            key.1.clone(),
+                        );
                         stale
                     }
                 };
