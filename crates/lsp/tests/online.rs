@@ -170,20 +170,34 @@ async fn a_missing_package_is_reported_after_the_background_probe() {
     let on_missing = hover(&mut client, find(&text, "example.missing", 0, 0)).await;
     assert!(on_missing.contains("does not have it"), "{on_missing}");
 
-    // Versions from the packument complete the value.
-    let items = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": URI}, "position": find(&text, "1.0.0", 0, 0)}),
-        )
+    // Versions from the packument complete the value; the first answer is incomplete while the
+    // full packument (the versions' `unity` requirements) is fetched in the background.
+    let params = json!({"textDocument": {"uri": URI}, "position": find(&text, "1.0.0", 0, 0)});
+    let first = client
+        .request("textDocument/completion", params.clone())
         .await;
-    let labels: Vec<&str> = items
+    assert_eq!(first["isIncomplete"], true, "{first}");
+    let labels: Vec<&str> = first["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["1.1.0", "1.0.0"]);
+    assert_eq!(first["items"][0]["preselect"], true);
+    // Once it is there (no `unity` in it: the details stay), the answer is whole.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let items = loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let result = client
+            .request("textDocument/completion", params.clone())
+            .await;
+        if result.is_array() || Instant::now() > deadline {
+            break result;
+        }
+    };
+    assert_eq!(items[0]["label"], "1.1.0", "{items}");
+    assert_eq!(items[0]["detail"], "latest", "{items}");
     assert_eq!(items[0]["preselect"], true);
 
     // A burst of edits adding a dependency: probed once typing pauses, for the last text only.
