@@ -1,6 +1,7 @@
 //! Completion: top-level and scoped-registry keys, `resolutionStrategy` and boolean values,
 //! scopes from the manifest's dependencies, names for `testables` and `pinnedPackages`, and
-//! versions when an online check has fetched the package's version list. For a key of
+//! versions when an online check has fetched the package's version list (with each one's `unity`
+//! requirement once the full packument is there: [`requirements`]). For a key of
 //! `dependencies` it says what is typed there ([`NameQuery`]); package names from registry
 //! searches are completed from that by [`crate::names`].
 //!
@@ -756,6 +757,50 @@ fn scopes(req: &Request<'_>, good: &Analysis, existing: &[String]) -> Vec<Comple
 mod tests {
     use super::*;
     use manifest_lint_core::LintOptions;
+
+    #[test]
+    fn requirements_mark_only_versions_the_editor_is_known_to_be_too_old_for() {
+        use manifest_lint_core::project::{EditorVersion, Packument, VersionInfo};
+        let info = |unity: &str, release: Option<&str>| VersionInfo {
+            unity: Some(unity.to_string()),
+            unity_release: release.map(str::to_string),
+            ..VersionInfo::default()
+        };
+        let packument = Packument {
+            versions: [
+                ("1.0.0".to_string(), info("2021.3", Some("30f1"))),
+                ("2.0.0".to_string(), info("not a version", None)),
+                ("3.0.0".to_string(), info(" ", None)),
+            ]
+            .into_iter()
+            .collect(),
+            latest: None,
+        };
+        let item = |label: &str, i: usize| CompletionItem {
+            label: label.to_string(),
+            detail: Some("version".to_string()),
+            sort_text: Some(format!("1{i:06}")),
+            ..CompletionItem::default()
+        };
+        let mut items = vec![item("1.0.0", 0), item("2.0.0", 1), item("3.0.0", 2)];
+        let editor = EditorVersion::parse("2021.3.20f1").unwrap();
+        requirements(&mut items, &packument, Some(&editor), true);
+        let details: Vec<_> = items.iter().map(|i| i.detail.as_deref().unwrap()).collect();
+        assert_eq!(
+            details,
+            [
+                "needs Unity 2021.3.30f1 (the project is on 2021.3.20f1)",
+                // Unparsable: shown as written, not judged.
+                "needs Unity not a version",
+                // Blank: no requirement.
+                "version",
+            ]
+        );
+        assert_eq!(items[0].sort_text.as_deref(), Some("2000000"));
+        assert_eq!(items[0].tags, Some(vec![CompletionItemTag::DEPRECATED]));
+        assert_eq!(items[1].sort_text.as_deref(), Some("1000001"));
+        assert_eq!(items[1].tags, None);
+    }
 
     const GOOD: &str = r#"{"dependencies": {"com.example.tools.a": "1.0.0", "com.example.b": "1.0.0", "org.other.c": "1.0.0", "com.unity.ugui": "1.0.0"},
         "scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["org.other"]}]}"#;
