@@ -1,6 +1,7 @@
 //! Completion: top-level and scoped-registry keys, `resolutionStrategy` and boolean values,
 //! scopes from the manifest's dependencies, names for `testables` and `pinnedPackages`, and
-//! versions when an online check has fetched the package's version list. For a key of
+//! versions when an online check has fetched the package's version list (with each one's `unity`
+//! requirement once the full packument is there: [`requirements`]). For a key of
 //! `dependencies` it says what is typed there ([`NameQuery`]); package names from registry
 //! searches are completed from that by [`crate::names`].
 //!
@@ -18,7 +19,8 @@ use manifest_lint_core::model::{
 use manifest_lint_core::package::{PACKAGE_PROPERTIES, SAMPLE_PROPERTIES};
 use manifest_lint_core::{Analysis, Encoding, OnlineFacts, Span};
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionItemTag, CompletionTextEdit, Documentation,
+    TextEdit,
 };
 
 use crate::document::Snapshot;
@@ -330,6 +332,16 @@ pub struct Tail {
 pub struct Completion {
     pub items: Vec<CompletionItem>,
     pub names: Option<NameQuery>,
+    /// When `items` are the versions of a package: which one, for [`requirements`].
+    pub versions: Option<VersionQuery>,
+}
+
+/// The package whose versions were completed, and the registry (as the manifest writes its URL)
+/// they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionQuery {
+    pub url: String,
+    pub name: String,
 }
 
 /// The completion items at `cursor` (a byte offset in `current`). `good` is the analysis to take
@@ -346,11 +358,23 @@ pub fn complete(
         return Completion {
             items: Vec::new(),
             names: Some(names),
+            versions: None,
         };
     }
+    let mut versions = None;
+    let items = items(
+        current,
+        good,
+        cursor,
+        &place,
+        facts,
+        encoding,
+        &mut versions,
+    );
     Completion {
-        items: items(current, good, cursor, &place, facts, encoding),
+        items,
         names: None,
+        versions,
     }
 }
 
@@ -405,6 +429,7 @@ fn items(
     place: &Place,
     facts: Option<&OnlineFacts>,
     encoding: Encoding,
+    versions_of: &mut Option<VersionQuery>,
 ) -> Vec<CompletionItem> {
     let span = place
         .replace
@@ -510,7 +535,7 @@ fn items(
                     "overrideBuiltIns",
                 ) if !in_string => vec![req.literal("true"), req.literal("false")],
                 ([(Kind::Object, None), (Kind::Object, Some("dependencies"))], name) => {
-                    versions(&req, good, name, facts)
+                    versions(&req, good, name, facts, versions_of)
                 }
                 _ => Vec::new(),
             }
@@ -571,6 +596,7 @@ fn versions(
     good: &Analysis,
     name: &str,
     facts: Option<&OnlineFacts>,
+    versions_of: &mut Option<VersionQuery>,
 ) -> Vec<CompletionItem> {
     let Some(facts) = facts else {
         return Vec::new();
@@ -579,6 +605,12 @@ fn versions(
     let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
         return Vec::new();
     };
+    if !versions.is_empty() {
+        *versions_of = Some(VersionQuery {
+            url: url.to_string(),
+            name: name.to_string(),
+        });
+    }
     let mut sorted: Vec<(Option<semver::Version>, &String)> = versions
         .iter()
         .map(|v| (semver::Version::parse(v).ok(), v))
@@ -603,6 +635,61 @@ fn versions(
             item
         })
         .collect()
+}
+
+/// Puts each version's `unity` requirement (from the package's full packument) in the detail
+/// of the version items [`complete`] made; when the project's Editor is older than a version
+/// needs, says so, sorts the version after the ones the Editor can use, and, when the client
+/// shows tags (`tags`), marks it deprecated.
+pub fn requirements(
+    items: &mut [CompletionItem],
+    packument: &manifest_lint_core::project::Packument,
+    editor: Option<&manifest_lint_core::project::EditorVersion>,
+    tags: bool,
+) {
+    for item in items {
+        let Some(info) = packument.versions.get(&item.label) else {
+            continue;
+        };
+        let Some(unity) = info
+            .unity
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
+            continue;
+        };
+        let release = info
+            .unity_release
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let needs = match release {
+            Some(r) => format!("needs Unity {unity}.{r}"),
+            None => format!("needs Unity {unity}"),
+        };
+        let latest = item.detail.as_deref() == Some("latest");
+        let too_new = editor.filter(|e| e.satisfies(unity, release) == Some(false));
+        let detail = match too_new {
+            Some(e) => format!("{needs} (the project is on {})", e.text),
+            None => needs,
+        };
+        item.detail = Some(if latest {
+            format!("latest, {detail}")
+        } else {
+            detail
+        });
+        if too_new.is_some() {
+            // After every version the project's Editor can use, in the same order.
+            if let Some(sort) = &mut item.sort_text {
+                sort.replace_range(..1, "2");
+            }
+            item.preselect = None;
+            if tags {
+                item.tags = Some(vec![CompletionItemTag::DEPRECATED]);
+            }
+        }
+    }
 }
 
 /// Scopes for a registry: dot-prefixes (two parts or more) of the dependencies that no scope of
@@ -670,6 +757,50 @@ fn scopes(req: &Request<'_>, good: &Analysis, existing: &[String]) -> Vec<Comple
 mod tests {
     use super::*;
     use manifest_lint_core::LintOptions;
+
+    #[test]
+    fn requirements_mark_only_versions_the_editor_is_known_to_be_too_old_for() {
+        use manifest_lint_core::project::{EditorVersion, Packument, VersionInfo};
+        let info = |unity: &str, release: Option<&str>| VersionInfo {
+            unity: Some(unity.to_string()),
+            unity_release: release.map(str::to_string),
+            ..VersionInfo::default()
+        };
+        let packument = Packument {
+            versions: [
+                ("1.0.0".to_string(), info("2021.3", Some("30f1"))),
+                ("2.0.0".to_string(), info("not a version", None)),
+                ("3.0.0".to_string(), info(" ", None)),
+            ]
+            .into_iter()
+            .collect(),
+            latest: None,
+        };
+        let item = |label: &str, i: usize| CompletionItem {
+            label: label.to_string(),
+            detail: Some("version".to_string()),
+            sort_text: Some(format!("1{i:06}")),
+            ..CompletionItem::default()
+        };
+        let mut items = vec![item("1.0.0", 0), item("2.0.0", 1), item("3.0.0", 2)];
+        let editor = EditorVersion::parse("2021.3.20f1").unwrap();
+        requirements(&mut items, &packument, Some(&editor), true);
+        let details: Vec<_> = items.iter().map(|i| i.detail.as_deref().unwrap()).collect();
+        assert_eq!(
+            details,
+            [
+                "needs Unity 2021.3.30f1 (the project is on 2021.3.20f1)",
+                // Unparsable: shown as written, not judged.
+                "needs Unity not a version",
+                // Blank: no requirement.
+                "version",
+            ]
+        );
+        assert_eq!(items[0].sort_text.as_deref(), Some("2000000"));
+        assert_eq!(items[0].tags, Some(vec![CompletionItemTag::DEPRECATED]));
+        assert_eq!(items[1].sort_text.as_deref(), Some("1000001"));
+        assert_eq!(items[1].tags, None);
+    }
 
     const GOOD: &str = r#"{"dependencies": {"com.example.tools.a": "1.0.0", "com.example.b": "1.0.0", "org.other.c": "1.0.0", "com.unity.ugui": "1.0.0"},
         "scopedRegistries": [{"name": "A", "url": "https://a.example.com", "scopes": ["org.other"]}]}"#;

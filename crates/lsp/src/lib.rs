@@ -126,6 +126,8 @@ struct ClientFlags {
     diagnostic_refresh: bool,
     /// Completion items may be snippets.
     snippets: bool,
+    /// Completion items may carry the `deprecated` tag.
+    completion_tags: bool,
 }
 
 struct State {
@@ -154,6 +156,12 @@ struct State {
     /// The last answer of each name search, kept past the prober's cache lifetime: completion
     /// shows it at once while the search runs again.
     recent_searches: HashMap<(String, String), manifest_lint_registry::SearchResults>,
+    /// `(registry URL, package)` of the full packuments fetched in the background for the
+    /// `unity` requirement of each version in version completion.
+    fetching_packuments: HashSet<(String, String)>,
+    /// The last full packument of each package whose versions were completed, kept past the
+    /// prober's cache lifetime like [`State::recent_searches`].
+    recent_packuments: HashMap<(String, String), Arc<manifest_lint_core::project::Packument>>,
 }
 
 /// Most name searches [`State::recent_searches`] keeps (then it starts afresh).
@@ -221,6 +229,8 @@ impl Backend {
                     probe_generation: 0,
                     searching: HashSet::new(),
                     recent_searches: HashMap::new(),
+                    fetching_packuments: HashSet::new(),
+                    recent_packuments: HashMap::new(),
                 }),
                 out: tx,
                 out_rx: Mutex::new(Some(rx)),
@@ -629,6 +639,34 @@ impl Shared {
         });
     }
 
+    /// Fetches the full packument of `name` on `url` (for the `unity` requirement of each
+    /// version) unless it is being fetched; completion shows it once it is there.
+    fn packument_in_background(
+        self: &Arc<Self>,
+        st: &mut State,
+        prober: &Prober,
+        url: String,
+        name: String,
+    ) {
+        if !st.fetching_packuments.insert((url.clone(), name.clone())) {
+            return;
+        }
+        let shared = self.clone();
+        let prober = prober.clone();
+        tokio::spawn(async move {
+            let status = prober.packument(&url, &name).await;
+            let mut st = lock(&shared.state);
+            let key = (url, name);
+            st.fetching_packuments.remove(&key);
+            if let manifest_lint_core::project::PackumentStatus::Found(packument) = status {
+                if st.recent_packuments.len() >= RECENT_SEARCHES {
+                    st.recent_packuments.clear();
+                }
+                st.recent_packuments.insert(key, Arc::new(packument));
+            }
+        });
+    }
+
     /// Merges a probe's facts into the document's and re-lints its current text with them.
     fn facts_arrived(&self, uri: &Uri, id: u64, generation: u64, facts: OnlineFacts) {
         let mut st = lock(&self.state);
@@ -783,6 +821,13 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 == Some(true),
+            completion_tags: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.tag_support.as_ref())
+                .is_some_and(|t| t.value_set.contains(&CompletionItemTag::DEPRECATED)),
         };
         let mut warnings = Vec::new();
         let init = params
@@ -1176,6 +1221,52 @@ impl LanguageServer for Backend {
                 incomplete |= names.incomplete;
                 for (url, text) in names.wanted.into_iter().filter(|_| !pending) {
                     self.shared.search_in_background(st, &prober, url, text);
+                }
+            }
+        }
+        // Versions: each one's `unity` requirement, from the package's full packument, as far as
+        // it is cached (only from registries the user trusts); else fetched in the background
+        // and the client asks again.
+        if let Some(query) = found.versions.filter(|_| st.settings.online && manifest) {
+            let trust = trust::Trust::new(&st.settings);
+            let prober = if st.config_pending {
+                None
+            } else {
+                self.shared.prober(st)
+            };
+            if let Some(prober) = prober.filter(|p| trust.allows(&query.url, p.config())) {
+                let key = (query.url, query.name);
+                let fresh = match prober.cached_packument(&key.0, &key.1) {
+                    Some(manifest_lint_core::project::PackumentStatus::Found(p)) => {
+                        Some(Arc::new(p))
+                    }
+                    // Asked, and no packument: nothing to show, nothing to ask again.
+                    Some(_) => None,
+                    None => {
+                        let stale = st.recent_packuments.get(&key).cloned();
+                        incomplete |= stale.is_none();
+                        self.shared.packument_in_background(
+                            st,
+                            &prober,
+                            key.0.clone(),
+                            key.1.clone(),
+                        );
+                        stale
+                    }
+                };
+                if let Some(packument) = fresh {
+                    let editor = st
+                        .docs
+                        .get(&p.text_document.uri)
+                        .and_then(|d| d.project.disk.as_deref())
+                        .and_then(|d| d.project_version.as_deref())
+                        .and_then(manifest_lint_core::project::EditorVersion::from_project_version);
+                    completion::requirements(
+                        &mut items,
+                        &packument,
+                        editor.as_ref(),
+                        st.flags.completion_tags,
+                    );
                 }
             }
         }

@@ -170,20 +170,34 @@ async fn a_missing_package_is_reported_after_the_background_probe() {
     let on_missing = hover(&mut client, find(&text, "example.missing", 0, 0)).await;
     assert!(on_missing.contains("does not have it"), "{on_missing}");
 
-    // Versions from the packument complete the value.
-    let items = client
-        .request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": URI}, "position": find(&text, "1.0.0", 0, 0)}),
-        )
+    // Versions from the packument complete the value; the first answer is incomplete while the
+    // full packument (the versions' `unity` requirements) is fetched in the background.
+    let params = json!({"textDocument": {"uri": URI}, "position": find(&text, "1.0.0", 0, 0)});
+    let first = client
+        .request("textDocument/completion", params.clone())
         .await;
-    let labels: Vec<&str> = items
+    assert_eq!(first["isIncomplete"], true, "{first}");
+    let labels: Vec<&str> = first["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["1.1.0", "1.0.0"]);
+    assert_eq!(first["items"][0]["preselect"], true);
+    // Once it is there (no `unity` in it: the details stay), the answer is whole.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let items = loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let result = client
+            .request("textDocument/completion", params.clone())
+            .await;
+        if result.is_array() || Instant::now() > deadline {
+            break result;
+        }
+    };
+    assert_eq!(items[0]["label"], "1.1.0", "{items}");
+    assert_eq!(items[0]["detail"], "latest", "{items}");
     assert_eq!(items[0]["preselect"], true);
 
     // A burst of edits adding a dependency: probed once typing pauses, for the last text only.
@@ -727,4 +741,192 @@ async fn internal_addresses_are_asked_only_when_listed() {
     );
     client.drain(Duration::from_millis(300)).await;
     assert_eq!(*seen.lock().unwrap(), Vec::<String>::new());
+}
+
+/// A project on disk (`Packages/manifest.json` routing `com.example` to `url`, and
+/// `ProjectSettings/ProjectVersion.txt` on 2021.3.20f1); its manifest's URI and text.
+fn unity_project(dir: &std::path::Path, url: &str) -> (String, String) {
+    let packages = dir.join("Game/Packages");
+    std::fs::create_dir_all(&packages).unwrap();
+    std::fs::create_dir_all(dir.join("Game/ProjectSettings")).unwrap();
+    std::fs::write(
+        dir.join("Game/ProjectSettings/ProjectVersion.txt"),
+        "m_EditorVersion: 2021.3.20f1\nm_EditorVersionWithRevision: 2021.3.20f1 (6a7b8c9d0e1f)\n",
+    )
+    .unwrap();
+    let text = format!(
+        r#"{{
+  "dependencies": {{
+    "com.example.present": "1.0.0"
+  }},
+  "scopedRegistries": [
+    {{ "name": "Local", "url": "{url}", "scopes": ["com.example"] }}
+  ]
+}}
+"#
+    );
+    std::fs::write(packages.join("manifest.json"), &text).unwrap();
+    (
+        format!("file://{}", packages.join("manifest.json").display()),
+        text,
+    )
+}
+
+/// The items of a completion answer (a list or an array), ordered by `sortText` as a client
+/// shows them.
+fn sorted_items(result: &Value) -> Vec<Value> {
+    let mut items = result
+        .get("items")
+        .unwrap_or(result)
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    items.sort_by_key(|i| i["sortText"].as_str().unwrap_or_default().to_string());
+    items
+}
+
+/// Completes the value of `com.example.present` until the details carry `unity` requirements
+/// (the versions come with the background probe, the requirements with the full packument).
+async fn versions_with_requirements(client: &mut TestClient, uri: &str, text: &str) -> Value {
+    let at = find(text, "\"1.0.0\"", 0, 1);
+    let params = json!({"textDocument": {"uri": uri}, "position": at});
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let result = client
+            .request("textDocument/completion", params.clone())
+            .await;
+        let done = sorted_items(&result).iter().any(|i| {
+            i["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("needs Unity"))
+        });
+        if done || Instant::now() > deadline {
+            return result;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn unity_registry_answer(path: &str) -> (u16, Value) {
+    if path == "/com.example.present" {
+        (
+            200,
+            json!({"name": "com.example.present",
+                   "versions": {
+                       "1.0.0": {"unity": "2020.3"},
+                       "1.1.0": {"unity": "2021.3", "unityRelease": "10f1"},
+                       "1.2.0": {},
+                       "2.0.0": {"unity": "2022.3"}
+                   },
+                   "dist-tags": {"latest": "2.0.0"}}),
+        )
+    } else {
+        (404, json!({"error": "not found"}))
+    }
+}
+
+#[tokio::test]
+async fn version_completion_shows_unity_requirements_against_the_projects_editor() {
+    let (url, seen) = serve(unity_registry_answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = unity_project(dir.path(), &url);
+
+    // A client that shows the `deprecated` tag.
+    let mut client = inproc::start();
+    client
+        .initialize(
+            json!({"textDocument": {"completion": {"completionItem": {
+                "tagSupport": {"valueSet": [1]}}}}}),
+            json!({"online": true, "registryTimeout": 5, "trustedRegistries": [url]}),
+        )
+        .await;
+    client.open(&uri, 1, &text).await;
+    let result = versions_with_requirements(&mut client, &uri, &text).await;
+    let items = sorted_items(&result);
+    let shown: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap(),
+                i["detail"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    // The versions the project's Editor can use first (newest first), then the one it cannot.
+    assert_eq!(
+        shown,
+        [
+            ("1.2.0", "version"),
+            ("1.1.0", "needs Unity 2021.3.10f1"),
+            ("1.0.0", "needs Unity 2020.3"),
+            (
+                "2.0.0",
+                "latest, needs Unity 2022.3 (the project is on 2021.3.20f1)"
+            ),
+        ],
+        "{result}"
+    );
+    assert_eq!(items[3]["tags"], json!([1]), "{result}");
+    assert!(
+        items[..3].iter().all(|i| i.get("tags").is_none()),
+        "{result}"
+    );
+    assert!(
+        items.iter().all(|i| i.get("preselect").is_none()),
+        "{result}"
+    );
+    assert_ne!(result["isIncomplete"], true, "{result}");
+
+    // Asked again: from the cache. The probe's packument and the full one, once each.
+    client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": find(&text, "\"1.0.0\"", 0, 1)}),
+        )
+        .await;
+    client.drain(Duration::from_millis(200)).await;
+    let asked: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| p.starts_with("/com.example.present"))
+        .cloned()
+        .collect();
+    assert_eq!(asked, ["/com.example.present", "/com.example.present"]);
+}
+
+#[tokio::test]
+async fn version_completion_tags_only_for_clients_that_show_them_and_asks_only_trusted_registries()
+{
+    let (url, _) = serve(unity_registry_answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = unity_project(dir.path(), &url);
+    let mut client = inproc::with_options(
+        json!({"online": true, "registryTimeout": 5, "trustedRegistries": [url]}),
+    )
+    .await;
+    client.open(&uri, 1, &text).await;
+    let result = versions_with_requirements(&mut client, &uri, &text).await;
+    let items = sorted_items(&result);
+    assert_eq!(items.len(), 4, "{result}");
+    assert_eq!(
+        items[3]["detail"], "latest, needs Unity 2022.3 (the project is on 2021.3.20f1)",
+        "{result}"
+    );
+    assert!(items.iter().all(|i| i.get("tags").is_none()), "{result}");
+
+    // Not trusted: never asked, so no versions to complete at all.
+    let (other, other_seen) = serve(unity_registry_answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (uri, text) = unity_project(dir.path(), &other);
+    client.open(&uri, 1, &text).await;
+    client.drain(Duration::from_millis(500)).await;
+    let result = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": find(&text, "\"1.0.0\"", 0, 1)}),
+        )
+        .await;
+    assert!(sorted_items(&result).is_empty(), "{result}");
+    assert!(other_seen.lock().unwrap().is_empty());
 }

@@ -38,6 +38,14 @@ impl Prober {
         self.packument_in(url, name, &self.new_run()).await
     }
 
+    /// The cached answer of [`Prober::packument`] for `(url, name)`, if there is a fresh one;
+    /// never sends anything (a language server answers completion from it without waiting).
+    pub fn cached_packument(&self, url: &str, name: &str) -> Option<PackumentStatus> {
+        self.inner
+            .packuments
+            .peek(&(url.to_string(), name.to_string()))
+    }
+
     async fn packument_in(&self, url: &str, name: &str, run: &Run) -> PackumentStatus {
         self.inner
             .packuments
