@@ -179,10 +179,10 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
                 (text.into_owned(), analysis)
             }
         };
-        let packages = match kind {
-            CoreKind::Manifest => package_reports(&path, &text, &options),
-            CoreKind::Package => Vec::new(),
-        };
+        let packages = project
+            .as_ref()
+            .map(|p| package_reports(p, &options))
+            .unwrap_or_default();
         reports.push(report(shown, text, analysis, kind));
         reports.extend(packages);
     }
@@ -326,14 +326,12 @@ fn project_files(
 
 /// Reports for the `package.json` of every embedded package (`Packages/<dir>/package.json`, by
 /// folder name) and every local package a `file:` dependency names (manifest order) of the
-/// project whose manifest is `manifest` (named `manifest.json`), as `manifest-lint-files` reads
-/// them; only those with findings. A package that is missing or unreadable is the project
-/// diagnostics' business, not this lint's.
-fn package_reports(manifest: &Path, text: &str, options: &LintOptions<'_>) -> Vec<FileReport> {
-    if manifest.file_name().is_none_or(|n| n != "manifest.json") {
-        return Vec::new();
-    }
-    let project = manifest_lint_files::read_beside(manifest, text.to_string());
+/// project, as `manifest-lint-files` read them; only those with findings. A package that is
+/// missing or unreadable is the project diagnostics' business, not this lint's.
+fn package_reports(
+    project: &manifest_lint_files::Project,
+    options: &LintOptions<'_>,
+) -> Vec<FileReport> {
     let options = LintOptions {
         kind: CoreKind::Package,
         levels: options.levels.clone(),
@@ -341,9 +339,9 @@ fn package_reports(manifest: &Path, text: &str, options: &LintOptions<'_>) -> Ve
     };
     project
         .packages
-        .into_iter()
+        .iter()
         .filter_map(|package| {
-            let text = package.text.ok()?;
+            let text = package.text.as_ref().ok()?.clone();
             let analysis = manifest_lint_core::package::lint(&text, &options);
             if analysis.diagnostics.is_empty() {
                 return None;

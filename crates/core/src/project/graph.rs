@@ -21,12 +21,11 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use jsonc_parser::ast::Value as JsonValue;
-
 use super::editor::EditorVersion;
+use super::ordered::Node;
 use super::select::{self, Request, Rule, Strategy};
 use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
-use crate::model::{Manifest, prop_name};
+use crate::model::Manifest;
 use crate::resolve::Resolver;
 use crate::version::{self, DependencySource};
 
@@ -50,67 +49,48 @@ fn read_lock(text: &str) -> HashMap<String, LockRecord> {
     let Some(root) = strict_object(text) else {
         return HashMap::new();
     };
-    let Some(JsonValue::Object(deps)) = member(&root, "dependencies") else {
+    let Some(Node::Obj(deps)) = root.member("dependencies") else {
         return HashMap::new();
     };
-    let mut records = HashMap::new();
-    for prop in &deps.properties {
-        let JsonValue::Object(entry) = &prop.value else {
+    let mut records = HashMap::with_capacity(deps.len());
+    for (name, entry) in deps {
+        if !matches!(entry, Node::Obj(_)) {
             continue;
-        };
-        let string = |k: &str| match member(entry, k) {
-            Some(JsonValue::StringLit(s)) => Some(s.value.to_string()),
-            _ => None,
-        };
+        }
+        let string = |k: &str| entry.member(k).and_then(Node::as_str).map(str::to_string);
         let record = LockRecord {
             version: string("version"),
             source: string("source"),
             url: string("url"),
             hash: string("hash"),
-            dependencies: match member(entry, "dependencies") {
-                Some(JsonValue::Object(o)) => Some(string_pairs(o)),
+            dependencies: match entry.member("dependencies") {
+                Some(Node::Obj(o)) => Some(string_pairs(o)),
                 _ => None,
             },
         };
-        records.insert(prop_name(prop).to_string(), record);
+        records.insert(name.clone(), record);
     }
     records
 }
 
 /// The root object of a text that is strict JSON (as Unity's Node.js resolver requires), read
-/// with its members in document order.
-fn strict_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
-    match crate::parse::parse(text).ok()?.value? {
-        JsonValue::Object(o) => Some(o),
+/// with its members in document order (one serde_json pass).
+fn strict_object(text: &str) -> Option<Node> {
+    match Node::parse(text).ok()? {
+        root @ Node::Obj(_) => Some(root),
         _ => None,
     }
 }
 
-/// The last member named `key` (JSON parsers keep the last of duplicate keys).
-fn member<'a, 't>(
-    object: &'a jsonc_parser::ast::Object<'t>,
-    key: &str,
-) -> Option<&'a JsonValue<'t>> {
-    object
-        .properties
-        .iter()
-        .rev()
-        .find(|p| prop_name(p) == key)
-        .map(|p| &p.value)
-}
-
 /// An object's string members in document order, the last of duplicate keys winning.
-fn string_pairs(object: &jsonc_parser::ast::Object<'_>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for prop in &object.properties {
-        let JsonValue::StringLit(s) = &prop.value else {
+fn string_pairs(members: &[(String, Node)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::with_capacity(members.len());
+    for (name, value) in members {
+        let Node::Str(s) = value else {
             continue;
         };
-        let name = prop_name(prop);
         pairs.retain(|(n, _)| n != name);
-        pairs.push((name.to_string(), s.value.to_string()));
+        pairs.push((name.clone(), s.clone()));
     }
     pairs
 }
@@ -122,17 +102,17 @@ struct PackageJson {
 }
 
 fn read_package_json(text: &str) -> Result<PackageJson, String> {
-    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(bare) {
-        return Err(format!("not valid JSON ({e})"));
-    }
-    let root = strict_object(text).ok_or("its root is not an object")?;
-    let name = match member(&root, "name") {
-        Some(JsonValue::StringLit(s)) if !s.value.is_empty() => s.value.to_string(),
+    let root = match Node::parse(text) {
+        Ok(root @ Node::Obj(_)) => root,
+        Ok(_) => return Err("its root is not an object".into()),
+        Err(e) => return Err(format!("not valid JSON ({e})")),
+    };
+    let name = match root.member("name") {
+        Some(Node::Str(s)) if !s.is_empty() => s.clone(),
         _ => return Err("it has no `name`".into()),
     };
-    let dependencies = match member(&root, "dependencies") {
-        Some(JsonValue::Object(o)) => string_pairs(o),
+    let dependencies = match root.member("dependencies") {
+        Some(Node::Obj(o)) => string_pairs(o),
         _ => Vec::new(),
     };
     Ok(PackageJson { name, dependencies })
