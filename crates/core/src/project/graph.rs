@@ -19,7 +19,11 @@
 //! Walks repeat until the chosen versions settle (a newer version can bring other
 //! dependencies), at most [`MAX_WALKS`] times.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+// Fx hashing: the graph hashes package names thousands of times (SipHash was a tenth of a
+// 50-package project's check).
+use rustc_hash::FxHashMap as HashMap;
 
 use super::editor::EditorVersion;
 use super::ordered::Node;
@@ -47,12 +51,12 @@ struct LockRecord {
 
 fn read_lock(text: &str) -> HashMap<String, LockRecord> {
     let Some(root) = strict_object(text) else {
-        return HashMap::new();
+        return HashMap::default();
     };
     let Some(Node::Obj(deps)) = root.member("dependencies") else {
-        return HashMap::new();
+        return HashMap::default();
     };
-    let mut records = HashMap::with_capacity(deps.len());
+    let mut records = HashMap::with_capacity_and_hasher(deps.len(), Default::default());
     for (name, entry) in deps {
         if !matches!(entry, Node::Obj(_)) {
             continue;
@@ -205,7 +209,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
     };
     cx.roots(&mut unknown);
 
-    let mut walk = cx.walk(&HashMap::new());
+    let mut walk = cx.walk(&HashMap::default());
     let mut settled = false;
     for _ in 0..MAX_WALKS {
         let next = cx.choose(&walk);
@@ -519,9 +523,9 @@ impl Context<'_, '_> {
     /// One breadth-first walk, with the versions of `prev` where it has them.
     fn walk(&self, prev: &HashMap<String, String>) -> Walk {
         let mut walk = Walk {
-            used: HashMap::new(),
-            requests: HashMap::new(),
-            levels: HashMap::new(),
+            used: HashMap::default(),
+            requests: HashMap::default(),
+            levels: HashMap::default(),
             order: Vec::new(),
         };
         let mut queue: VecDeque<(String, u32)> = VecDeque::new();
@@ -605,8 +609,8 @@ impl Context<'_, '_> {
             }
             _ => true,
         };
-        let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut depth: HashMap<&str, u32> = HashMap::new();
+        let mut edges: HashMap<&str, Vec<&str>> = HashMap::default();
+        let mut depth: HashMap<&str, u32> = HashMap::default();
         let mut queue: VecDeque<&str> = VecDeque::new();
         for name in self.fixed.keys() {
             depth.insert(name, 0);
