@@ -106,6 +106,7 @@ if (cd "$vscode" && HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9
     check "the .vsix holds extension/package.json" grep -qx 'extension/package.json' "$work/vsix-files.txt"
     check "the .vsix holds the bundle extension/dist/extension.js" grep -qx 'extension/dist/extension.js' "$work/vsix-files.txt"
     check "the .vsix holds the manifest's JSON schema (jsonValidation)" grep -qx 'extension/schema/unity-manifest.schema.json' "$work/vsix-files.txt"
+    check "the .vsix holds the package.json JSON schema (jsonValidation)" grep -qx 'extension/schema/unity-package.schema.json' "$work/vsix-files.txt"
     check "the .vsix holds README, CHANGELOG and LICENSE" bash -c "grep -qix 'extension/readme.md' '$work/vsix-files.txt' && grep -qix 'extension/changelog.md' '$work/vsix-files.txt' && grep -qi 'extension/LICENSE' '$work/vsix-files.txt'"
     check "the .vsix ships no sources, tests or node_modules" bash -c "! grep -E 'extension/(src|test|test-bundle|out|node_modules|scripts)/' '$work/vsix-files.txt'"
   else

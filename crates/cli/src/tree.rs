@@ -14,6 +14,9 @@ use serde::Serialize;
 use crate::snippet::escape;
 use crate::{EXIT_OK, EXIT_USAGE, TreeArgs, TreeFormat, locate};
 
+/// Levels of the human tree printed at most (a hostile lock file can chain packages deeply).
+const MAX_TREE_DEPTH: usize = 64;
+
 /// Packuments one `tree --online` run asks for at most.
 pub(crate) const MAX_PACKUMENTS: usize = 500;
 
@@ -197,6 +200,14 @@ fn node<'g>(
         return Ok(());
     }
     expanded.insert(&p.name);
+    // Four bytes of prefix per level (the branch glyphs are three bytes each, spaces one).
+    if prefix.chars().count() / 4 >= MAX_TREE_DEPTH && !p.dependencies.is_empty() {
+        let pad = if last { "    " } else { "│   " };
+        return writeln!(
+            out,
+            "{prefix}{pad}└── … deeper levels left out (more than {MAX_TREE_DEPTH})"
+        );
+    }
     let len = prefix.len();
     prefix.push_str(if last { "    " } else { "│   " });
     let count = p.dependencies.len();

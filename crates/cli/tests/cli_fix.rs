@@ -426,7 +426,7 @@ fn embedded_packages_are_checked_for_ignored_scoped_registries() {
     std::fs::create_dir_all(&clean).unwrap();
     std::fs::write(
         clean.join("package.json"),
-        "{\"name\": \"com.example.clean\"}",
+        "{\"name\": \"com.example.clean\", \"version\": \"1.0.0\"}",
     )
     .unwrap();
 

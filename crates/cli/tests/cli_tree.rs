@@ -260,3 +260,38 @@ fn online_follows_packuments_and_never_asks_for_builtin_or_embedded_packages() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_deep_chain_is_cut_not_a_crash() {
+    // A lock file chaining 5,000 packages (a hostile clone): the tree stops at its depth cap.
+    let n = 5_000;
+    let mut lock = String::from("{\"dependencies\": {");
+    for i in 0..n {
+        lock.push_str(&format!(
+            "\"com.x.p{i}\": {{\"version\": \"1.0.0\", \"depth\": {i}, \"source\": \"registry\", \"dependencies\": {{\"com.x.p{}\": \"1.0.0\"}}}}, ",
+            i + 1
+        ));
+    }
+    lock.push_str(&format!(
+        "\"com.x.p{n}\": {{\"version\": \"1.0.0\", \"depth\": {n}, \"source\": \"registry\", \"dependencies\": {{}}}}}}}}"
+    ));
+    let (dir, manifest) = project(r#"{"dependencies": {"com.x.p0": "1.0.0"}}"#);
+    std::fs::write(manifest.with_file_name("packages-lock.json"), lock).unwrap();
+    let o = run(&["tree", "."], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("deeper levels left out (more than 64)"),
+        "{}",
+        &text[..2000.min(text.len())]
+    );
+    assert!(
+        text.contains(&format!("{} packages", n + 1)),
+        "{}",
+        text.lines().last().unwrap_or("")
+    );
+    for format in ["json", "lock"] {
+        let o = run(&["tree", ".", "--format", format], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+    }
+}

@@ -99,6 +99,12 @@ pub struct LintOptions<'a> {
 /// The result of linting one manifest.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// What kind of file was linted (as [`LintOptions::kind`] said).
+    pub kind: FileKind,
+    /// The package model, when the file is a `package.json`.
+    pub package: Option<package::PackageJson>,
+    /// For a project manifest, the manifest; for a `package.json`, its `dependencies` (and any
+    /// `scopedRegistries`, which Unity ignores there) in the same model.
     pub manifest: Manifest,
     pub resolver: Resolver,
     /// Sorted by position, then rule id.
@@ -110,6 +116,9 @@ pub struct Analysis {
     /// replaces them with `***`); renderers that
     /// show source snippets mask these bytes so no output ever repeats a secret.
     pub secrets: Vec<Span>,
+    /// What Unity would install ([`project::resolve`]), for a project manifest linted with
+    /// [`LintOptions::project`]; `None` otherwise.
+    pub graph: Option<project::ProjectGraph>,
 }
 
 impl Analysis {
@@ -300,7 +309,11 @@ fn finish(
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);
     scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
+    let graph = project.map(|p| p.graph);
     Analysis {
+        graph,
+        kind: options.kind,
+        package,
         parsed: ast.is_some(),
         manifest,
         resolver,

@@ -441,3 +441,53 @@ fn truncated_and_mutated_manifests_never_panic() {
         }
     }
 }
+
+/// The `package.json` of every embedded package of the real projects
+/// (`../shared/projects/*/Packages/*/package.json`): these packages load in Unity, so the
+/// package lint must report no error and no warning on them.
+#[test]
+fn real_embedded_packages_have_no_error_and_no_warning() {
+    let test = "real_embedded_packages_have_no_error_and_no_warning";
+    let Some(dirs) = project_dirs(test) else {
+        return;
+    };
+    let mut packages: Vec<PathBuf> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d.join("Packages")).ok())
+        .flatten()
+        .map(|e| e.unwrap().path().join("package.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    packages.sort();
+    if packages.is_empty() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED {test}: no project in ../shared/projects has an embedded package's \
+             package.json (the copies hold only manifests and lock files)"
+        );
+        return;
+    }
+    let mut failures = Vec::new();
+    for path in &packages {
+        let bytes = std::fs::read(path).unwrap();
+        let (_, analysis) =
+            manifest_lint_core::package::lint_bytes(&bytes, &LintOptions::default());
+        for d in &analysis.diagnostics {
+            if d.severity >= Severity::Warning {
+                failures.push(format!(
+                    "{}: {}[{}] {}",
+                    path.display(),
+                    d.severity,
+                    d.rule.id,
+                    d.message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{test}: {} embedded package.json files, none with an error or a warning",
+        packages.len()
+    );
+}

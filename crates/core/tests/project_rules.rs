@@ -714,3 +714,45 @@ fn a_package_request_the_manifest_overrides_is_not_read_by_unity() {
     )];
     assert!(found(&p.lint(), &manifest, &["invalid-transitive-dependency"]).is_empty());
 }
+
+#[test]
+fn a_long_hostile_chain_stays_bounded() {
+    // 3,000 packages in a line, each also asking for a range: every one is a finding whose
+    // chain climbs the whole line.
+    let n = 3_000;
+    let mut entries = Vec::new();
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!(r#""com.acme.p{}": "1.0.0", "#, i + 1)
+        } else {
+            String::new()
+        };
+        entries.push(format!(
+            r#""com.acme.p{i}": {{"version": "1.0.0", "depth": {i}, "source": "registry", "dependencies": {{{next}"com.acme.r{i}": "^1.0.0"}}, "url": "https://npm.acme.example"}}"#
+        ));
+    }
+    let lock = format!("{{\"dependencies\": {{{}}}}}", entries.join(",\n"));
+    let manifest = manifest_with(r#""com.acme.p0": "1.0.0""#);
+    let mut p = Project::new(&manifest);
+    p.lock = Some(&lock);
+    let analysis = p.lint();
+    let invalid = found(&analysis, &manifest, &["invalid-transitive-dependency"]);
+    // Every finding is reported at the one direct dependency, and its message stays short
+    // however deep the chain.
+    assert_eq!(invalid.len(), n);
+    assert!(
+        invalid.iter().all(|f| f.2 == "\"com.acme.p0\""),
+        "{:?}",
+        &invalid[..1]
+    );
+    let longest = invalid.iter().map(|f| f.3.len()).max().unwrap();
+    assert!(longest < 400, "{longest}: {}", invalid.last().unwrap().3);
+    // The deepest: 3,000 packages, the three at each end shown.
+    assert!(
+        invalid.iter().any(|f| f
+            .3
+            .contains("com.acme.p2@1.0.0 -> (2994 more) -> com.acme.p2997@1.0.0")),
+        "{:?}",
+        invalid.iter().map(|f| &f.3).max_by_key(|m| m.len())
+    );
+}

@@ -15,6 +15,7 @@ use manifest_lint_core::keys::KeyPlace;
 use manifest_lint_core::model::{
     JsonType, REGISTRY_PROPERTIES, RESOLUTION_STRATEGIES, ROOT_PROPERTIES,
 };
+use manifest_lint_core::package::{PACKAGE_PROPERTIES, SAMPLE_PROPERTIES};
 use manifest_lint_core::{Analysis, Encoding, OnlineFacts, Span};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, TextEdit,
@@ -424,25 +425,46 @@ fn items(
     match (top.kind, top.state) {
         // A key.
         (Kind::Object, State::Ready) => {
+            let package = good.package.as_ref();
             let (properties, detail, place): (&[(&str, JsonType)], &str, KeyPlace) =
-                match path.as_slice() {
-                    [(Kind::Object, None)] => (ROOT_PROPERTIES, "manifest", KeyPlace::Root),
-                    [
-                        (Kind::Object, None),
-                        (Kind::Array, Some("scopedRegistries")),
-                        (Kind::Object, _),
-                    ] => (REGISTRY_PROPERTIES, "scoped registry", KeyPlace::Registry),
+                match (path.as_slice(), package) {
+                    ([(Kind::Object, None)], None) => (ROOT_PROPERTIES, "manifest", KeyPlace::Root),
+                    (
+                        [
+                            (Kind::Object, None),
+                            (Kind::Array, Some("scopedRegistries")),
+                            (Kind::Object, _),
+                        ],
+                        None,
+                    ) => (REGISTRY_PROPERTIES, "scoped registry", KeyPlace::Registry),
+                    ([(Kind::Object, None)], Some(_)) => {
+                        (PACKAGE_PROPERTIES, "package.json", KeyPlace::Package)
+                    }
+                    (
+                        [
+                            (Kind::Object, None),
+                            (Kind::Array, Some("samples")),
+                            (Kind::Object, _),
+                        ],
+                        Some(_),
+                    ) => (SAMPLE_PROPERTIES, "sample", KeyPlace::Sample),
                     _ => return Vec::new(),
                 };
             // Keys already there: those before the cursor, and those the last parse saw.
             let mut present: HashSet<&str> = top.keys.iter().map(String::as_str).collect();
-            let members = match path.len() {
-                1 => Some(&manifest.members),
-                _ => manifest
+            let members = match (path.len(), package) {
+                (1, None) => Some(&manifest.members),
+                (_, None) => manifest
                     .registries()
                     .iter()
                     .find(|r| r.element == frames[2].index)
                     .map(|r| &r.members),
+                (1, Some(p)) => Some(&p.members),
+                (_, Some(p)) => p
+                    .samples()
+                    .iter()
+                    .find(|s| s.element == frames[2].index)
+                    .map(|s| &s.members),
             };
             present.extend(members.into_iter().flatten().map(|m| m.key.value.as_str()));
             properties
@@ -473,6 +495,11 @@ fn items(
                         )
                     })
                     .collect(),
+                ([(Kind::Object, None)], "hideInEditor")
+                    if !in_string && good.package.is_some() =>
+                {
+                    vec![req.literal("true"), req.literal("false")]
+                }
                 ([(Kind::Object, None)], "enableLockFile" | "useSatSolver")
                 | (
                     [
@@ -662,6 +689,37 @@ mod tests {
 
     fn labels(text_with_cursor: &str) -> Vec<String> {
         labels_with(text_with_cursor, GOOD)
+    }
+
+    #[test]
+    fn package_json_keys_at_both_levels() {
+        let options = LintOptions {
+            kind: manifest_lint_core::FileKind::Package,
+            ..Default::default()
+        };
+        let at = |text_with_cursor: &str| -> Vec<String> {
+            let cursor = text_with_cursor.find('|').unwrap();
+            let text = text_with_cursor.replacen('|', "", 1);
+            let snap = Snapshot::new(text, &options);
+            complete(&snap, &snap.analysis, cursor, None, Encoding::Utf16)
+                .items
+                .into_iter()
+                .map(|i| i.label)
+                .collect()
+        };
+        let l = at(r#"{"name": "com.a.b", "version": "1.0.0", |}"#);
+        assert!(
+            l.contains(&"unity".to_string()) && l.contains(&"hideInEditor".to_string()),
+            "{l:?}"
+        );
+        assert!(
+            !l.contains(&"name".to_string()) && !l.contains(&"scopedRegistries".to_string()),
+            "{l:?}"
+        );
+        let l = at(r#"{"name": "com.a.b", "samples": [{"displayName": "A", |}]}"#);
+        assert_eq!(l, ["description", "path"]);
+        let l = at(r#"{"name": "com.a.b", "hideInEditor": |}"#);
+        assert_eq!(l, ["true", "false"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use manifest_lint_core::facts::{NetworkFailure, PackageStatus, RegistryStatus, SearchSupport};
+use manifest_lint_core::project::{Package, ProjectGraph, Source};
 use manifest_lint_core::{Analysis, Encoding, OnlineFacts, ScopeRef, Span};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
@@ -60,11 +61,13 @@ fn dependency(analysis: &Analysis, index: usize, online: Online<'_>) -> String {
         } else {
             ""
         };
-        return format!(
+        let mut out = format!(
             "**{}** comes from {what}: no registry is asked for it. The packages it depends on \
              resolve through the scopes as usual.{caveat}\n",
             code(name)
         );
+        pulls_in(&mut out, analysis, name);
+        return out;
     }
     let explanation = analysis.explain(name);
     let mut out = if explanation.builtin {
@@ -105,7 +108,137 @@ fn dependency(analysis: &Analysis, index: usize, online: Online<'_>) -> String {
             None => {}
         }
     }
+    pulls_in(&mut out, analysis, name);
     out
+}
+
+/// Most packages listed under "Pulls in" before "and N more".
+const MAX_PULLED: usize = 30;
+
+/// What a dependency brings into the project, from the project's graph (when the server has
+/// read the project's files): the version Unity installs when it is not the manifest's, and
+/// every package it pulls in, transitively, with where each comes from.
+fn pulls_in(out: &mut String, analysis: &Analysis, name: &str) {
+    let Some(graph) = &analysis.graph else {
+        return;
+    };
+    let Some(package) = graph.package(name) else {
+        return;
+    };
+    let asked = analysis
+        .manifest
+        .dependencies()
+        .iter()
+        .rev()
+        .find(|d| d.name.value == name)
+        .and_then(|d| d.version.as_ref())
+        .map(|v| v.value.as_str());
+    match package.source {
+        Source::Embedded => {
+            let _ = writeln!(
+                out,
+                "\nAn embedded package (`Packages/{}`) wins over this entry: Unity ignores the \
+                 manifest's version for it.",
+                code(package.version.trim_start_matches("file:"))
+            );
+        }
+        Source::Registry | Source::Builtin if asked.is_some_and(|a| a != package.version) => {
+            let others: Vec<String> = package
+                .requested_by
+                .iter()
+                .filter(|r| *r != "manifest")
+                .map(|r| format!("`{}`", code(r)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\nUnity installs **{}** here{}.",
+                code(&package.version),
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (asked for by {})", others.join(", "))
+                }
+            );
+        }
+        _ => {}
+    }
+    if package.dependencies.is_empty() {
+        if graph
+            .unknown
+            .iter()
+            .any(|u| u.starts_with(&format!("{name}@")))
+        {
+            out.push_str("\nWhat it depends on is not known yet (not in the lock file; online checks ask the registry).\n");
+        }
+        return;
+    }
+    out.push_str("\nPulls in:\n\n");
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(name.to_string());
+    let mut lines = Vec::new();
+    let mut more = 0usize;
+    list(graph, package, 0, &mut seen, &mut lines, &mut more);
+    for line in &lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if more > 0 {
+        let _ = writeln!(out, "- and {more} more");
+    }
+}
+
+fn list(
+    graph: &ProjectGraph,
+    package: &Package,
+    level: usize,
+    seen: &mut std::collections::HashSet<String>,
+    lines: &mut Vec<String>,
+    more: &mut usize,
+) {
+    for (dep, asked) in &package.dependencies {
+        if !seen.insert(dep.clone()) {
+            continue;
+        }
+        if lines.len() >= MAX_PULLED {
+            *more += 1;
+            continue;
+        }
+        let indent = "  ".repeat(level);
+        let Some(child) = graph.package(dep) else {
+            lines.push(format!(
+                "{indent}- `{}` {} (not installed)",
+                code(dep),
+                code(&mask(asked))
+            ));
+            continue;
+        };
+        let from = match (child.source, &child.registry) {
+            (Source::Registry, Some(url)) => {
+                format!("from `{}`", code(&manifest_lint_core::url::redact(url)))
+            }
+            (Source::Builtin, _) => "built-in".to_string(),
+            (source, _) => source.as_str().to_string(),
+        };
+        let asked = if *asked != child.version {
+            format!(" (asked {})", code(&mask(asked)))
+        } else {
+            String::new()
+        };
+        lines.push(format!(
+            "{indent}- `{}` {}{asked}, {from}",
+            code(dep),
+            code(&mask(&child.version))
+        ));
+        list(graph, child, level + 1, seen, lines, more);
+    }
+}
+
+/// A version as shown: a Git URL's credentials replaced by `***`.
+fn mask(version: &str) -> String {
+    match manifest_lint_core::url::dependency_credentials_range(version) {
+        Some(range) => format!("{}***{}", &version[..range.start], &version[range.end..]),
+        None => version.to_string(),
+    }
 }
 
 fn scope(analysis: &Analysis, r: ScopeRef, span: Span) -> String {

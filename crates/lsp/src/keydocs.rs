@@ -1,13 +1,28 @@
-//! Documentation on keys: hover over a manifest key (top level or scoped-registry property)
+//! Documentation on keys: hover over a manifest key (top level or scoped-registry property) or
+//! a package.json key (top level or sample property)
 //! shows the core's key table entry (type, allowed values, example, Unity manual link), the same
 //! text that key completions carry and that the JSON Schema publishes.
 
 use manifest_lint_core::Encoding;
 use manifest_lint_core::keys::{self, KeyDoc, KeyPlace};
 use manifest_lint_core::model::Manifest;
+use manifest_lint_core::package::PackageJson;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use crate::document::View;
+
+/// The known key under `offset` of a package.json, with its span.
+fn package_key_at(
+    package: &PackageJson,
+    offset: usize,
+) -> Option<(&'static KeyDoc, manifest_lint_core::Span)> {
+    if let Some(m) = package.members.iter().find(|m| m.key.span.touches(offset)) {
+        return Some((keys::key(KeyPlace::Package, &m.key.value)?, m.key.span));
+    }
+    let sample = package.samples().iter().find(|s| s.span.touches(offset))?;
+    let m = sample.members.iter().find(|m| m.key.span.touches(offset))?;
+    Some((keys::key(KeyPlace::Sample, &m.key.value)?, m.key.span))
+}
 
 /// The known key under `offset` (of the analysed text), with its span.
 fn key_at(
@@ -30,7 +45,12 @@ fn key_at(
 
 /// The hover over a key, when the cursor is on one the table documents.
 pub fn hover(view: &View<'_>, offset: usize, encoding: Encoding) -> Option<Hover> {
-    let (doc, span) = key_at(&view.snap.analysis.manifest, view.snap_offset(offset)?)?;
+    let analysis = &view.snap.analysis;
+    let at = view.snap_offset(offset)?;
+    let (doc, span) = match &analysis.package {
+        Some(package) => package_key_at(package, at)?,
+        None => key_at(&analysis.manifest, at)?,
+    };
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -85,5 +105,38 @@ mod tests {
         // Unknown keys and values are not documented here.
         assert_eq!(hover_text(text, "\"x\""), None);
         assert_eq!(hover_text(text, "\"com.a\""), None);
+    }
+
+    #[test]
+    fn package_json_keys_at_both_levels() {
+        let text = r#"{"name": "com.a.b", "unity": "2021.3", "samples": [{"path": "Samples~/A"}], "scopes": 1}"#;
+        let options = LintOptions {
+            kind: manifest_lint_core::FileKind::Package,
+            ..Default::default()
+        };
+        let snap = Snapshot::new(text.to_string(), &options);
+        let at = |needle: &str| {
+            let h = hover(
+                &View::current(&snap),
+                text.find(needle).unwrap() + 1,
+                Encoding::Utf16,
+            )?;
+            let HoverContents::Markup(m) = h.contents else {
+                panic!()
+            };
+            Some(m.value)
+        };
+        let md = at("\"unity\"").unwrap();
+        assert!(
+            md.contains("package.json property") && md.contains("unityRelease"),
+            "{md}"
+        );
+        let md = at("\"path\"").unwrap();
+        assert!(
+            md.contains("sample property") && md.contains("cus-samples"),
+            "{md}"
+        );
+        // A manifest key means nothing in a package.json.
+        assert_eq!(at("\"scopes\""), None);
     }
 }

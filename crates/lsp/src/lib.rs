@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use manifest_lint_core::facts::ProbeTarget;
-use manifest_lint_core::{Encoding, LintOptions, OnlineFacts};
+use manifest_lint_core::{Encoding, FileKind, LintOptions, OnlineFacts};
 use manifest_lint_registry::{ProbeOptions, Prober, UpmConfig};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
@@ -34,6 +34,7 @@ mod links;
 mod lookup;
 mod names;
 mod navigation;
+mod package;
 mod project;
 mod pull;
 mod references;
@@ -176,6 +177,7 @@ fn lint_options<'a>(
     let mut levels = project.levels.clone();
     levels.extend(settings.rules.iter().map(|(k, v)| (k.clone(), *v)));
     LintOptions {
+        kind: project.kind,
         facts: facts.filter(|_| settings.online),
         levels,
         lock: project.lock.as_deref(),
@@ -490,7 +492,8 @@ impl Shared {
             return;
         }
         let Some(doc) = st.docs.get(uri) else { return };
-        if !doc.current.analysis.parsed {
+        // A package.json's registries are the project's: nothing of its own to ask.
+        if !doc.current.analysis.parsed || doc.project.kind == FileKind::Package {
             return;
         }
         // In a project, what Unity never fetches (embedded, built-in) is not asked about.
@@ -871,7 +874,8 @@ impl LanguageServer for Backend {
         if links::is_config(&doc.uri) {
             return lock(&self.shared.state).configs.open(doc.uri, &doc.text);
         }
-        if !convert::is_manifest(&doc.uri) {
+        // A project manifest, or a package.json that is a Unity package's (docs/lsp.md).
+        if !convert::is_manifest(&doc.uri) && !package::is_unity_package(&doc.uri, &doc.text) {
             return;
         }
         let mut st = lock(&self.shared.state);
@@ -971,6 +975,11 @@ impl LanguageServer for Backend {
             enabled: st.settings.online,
             facts: doc.facts.as_ref(),
         };
+        // In a package.json only the keys are documented: where its dependencies come from is
+        // the project's business (its scopes), not this file's.
+        if doc.project.kind == FileKind::Package {
+            return Ok(keydocs::hover(&doc.view(), offset, st.encoding));
+        }
         Ok(hover::hover(&doc.view(), offset, online, st.encoding)
             .or_else(|| keydocs::hover(&doc.view(), offset, st.encoding)))
     }
@@ -996,7 +1005,7 @@ impl LanguageServer for Backend {
         let Some(doc) = st.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
-        if !st.settings.inlay_hints {
+        if !st.settings.inlay_hints || doc.project.kind == FileKind::Package {
             return Ok(Some(Vec::new()));
         }
         let range = doc.current.span(params.range, st.encoding);
@@ -1040,7 +1049,8 @@ impl LanguageServer for Backend {
         let mut incomplete = false;
         // Package names: from the registries' searches, as far as the prober has them cached;
         // the rest is searched in the background and the client asks again (isIncomplete).
-        if let Some(query) = found.names.filter(|_| st.settings.online) {
+        let manifest = doc.project.kind == FileKind::Manifest;
+        if let Some(query) = found.names.filter(|_| st.settings.online && manifest) {
             // Until the editor's settings arrive nothing is searched, but what is cached is shown.
             let pending = st.config_pending;
             let prober = if pending {
@@ -1204,6 +1214,9 @@ impl LanguageServer for Backend {
         let Some(doc) = st.docs.get(&params.text_document.uri) else {
             return Ok(None);
         };
+        if doc.project.kind == FileKind::Package {
+            return Ok(Some(Vec::new()));
+        }
         Ok(Some(lens::code_lenses(&doc.view(), st.encoding)))
     }
 

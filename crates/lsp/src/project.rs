@@ -1,9 +1,11 @@
 //! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
+//! What the server reads from disk beside a manifest: `Packages/packages-lock.json` (for the
 //! `stale-lock` rule), the project's `manifest-lint.toml` (its `[rules]`, shared with the CLI)
 //! and, for the project diagnostics, the project's packages on disk and its Editor version
 //! (read by `manifest-lint-files`, the CLI's reader, in the background: a tarball can take a
-//! while). Read when the document opens, when it is saved, and when the client reports that one
-//! of those files changed; never on a keystroke.
+//! while); for a package's `package.json`, only the configuration. Read when the document
+//! opens, when it is saved, and when the client reports that one of those files changed; never
+//! on a keystroke.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,8 @@ pub const LOCK_FILE: &str = "packages-lock.json";
 /// Files beside (or above) one manifest.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectFiles {
+    /// Whether the document is a project manifest or a package's `package.json` (by its name).
+    pub kind: manifest_lint_core::FileKind,
     /// The text of `packages-lock.json` beside the manifest.
     pub lock: Option<String>,
     /// The `[rules]` of the `manifest-lint.toml` that applies.
@@ -71,16 +75,27 @@ impl ProjectFiles {
 
     /// Reads the files for the manifest at `uri`; problems are described in `warnings`.
     pub fn load(uri: &Uri, warnings: &mut Vec<String>) -> ProjectFiles {
-        let Some(manifest) = manifest_path(uri) else {
-            return ProjectFiles::default();
+        let kind = if crate::package::is_package_json(uri) {
+            manifest_lint_core::FileKind::Package
+        } else {
+            manifest_lint_core::FileKind::Manifest
         };
-        let Some(dir) = manifest.parent() else {
-            return ProjectFiles::default();
-        };
-        let mut files = ProjectFiles {
-            lock: read_lock(&dir.join(LOCK_FILE), warnings),
+        let none = ProjectFiles {
+            kind,
             ..ProjectFiles::default()
         };
+        let Some(manifest) = manifest_path(uri) else {
+            return none;
+        };
+        let Some(dir) = manifest.parent() else {
+            return none;
+        };
+        // A package.json has no lock file of its own.
+        let lock = match kind {
+            manifest_lint_core::FileKind::Manifest => read_lock(&dir.join(LOCK_FILE), warnings),
+            manifest_lint_core::FileKind::Package => None,
+        };
+        let mut files = ProjectFiles { lock, ..none };
         if let Some(path) = find_config(dir, |p| p.exists()) {
             match std::fs::read_to_string(&path) {
                 Ok(text) => match parse_config(&text) {

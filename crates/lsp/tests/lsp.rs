@@ -1041,3 +1041,57 @@ async fn project_diagnostics_from_the_packages_on_disk() {
         .await;
     diagnostics_become(&mut client, &uri, 1, &[]).await;
 }
+
+#[tokio::test]
+async fn hover_on_a_dependency_lists_what_it_pulls_in() {
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/projects/tree-sample")
+        .canonicalize()
+        .unwrap();
+    let path = project.join("Packages/manifest.json");
+    let manifest = std::fs::read_to_string(&path).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut client = inproc::offline().await;
+    client.open(&uri, 1, &manifest).await;
+    // The project is read in the background: poll (bounded) until the hover knows the graph.
+    let on = |name: &str| find(&manifest, name, 0, 2);
+    let mut game = None;
+    for _ in 0..200 {
+        let text = hover_text(&mut client, &uri, on("com.acme.game")).await;
+        if text.as_deref().is_some_and(|t| t.contains("Pulls in")) {
+            game = text;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let game = game.expect("the hover lists what com.acme.game pulls in");
+    assert!(
+        game.contains("- `com.acme.core` 1.1.0 (asked 1.0.0), from `https://npm.acme.example`"),
+        "{game}"
+    );
+    assert!(
+        game.contains("- `com.unity.ugui` 1.0.0, built-in"),
+        "{game}"
+    );
+    assert!(
+        game.contains("  - `com.unity.modules.imgui` 1.0.0, built-in"),
+        "{game}"
+    );
+
+    let tools = hover_text(&mut client, &uri, on("com.acme.tools"))
+        .await
+        .unwrap();
+    assert!(
+        tools.contains("An embedded package (`Packages/com.acme.tools`) wins"),
+        "{tools}"
+    );
+    assert!(tools.contains("- `com.acme.core` 1.1.0, from"), "{tools}");
+
+    let shared = hover_text(&mut client, &uri, on("com.acme.shared"))
+        .await
+        .unwrap();
+    assert!(
+        shared.contains("- `com.partner.sdk` 2.0.0, from `https://packages.unity.com`"),
+        "{shared}"
+    );
+}

@@ -3,7 +3,7 @@
 //! which walks a project's graph online breadth-first, asking each registry package's registry
 //! for its packument, never for built-in, embedded, local or Git packages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -80,7 +80,7 @@ impl Prober {
     ) -> Followed {
         let run = self.new_run();
         let mut followed = Followed::default();
-        let mut refused: Vec<String> = Vec::new();
+        let mut refused: std::collections::BTreeSet<String> = Default::default();
         loop {
             let graph = {
                 let mut input = input.clone();
@@ -88,6 +88,7 @@ impl Prober {
                 project::resolve(&input)
             };
             let mut wanted: Vec<(String, String)> = Vec::new();
+            let mut seen: HashSet<(&str, &str)> = HashSet::new();
             for p in &graph.packages {
                 let (Source::Registry, Some(url)) = (p.source, &p.registry) else {
                     continue;
@@ -97,16 +98,13 @@ impl Prober {
                     .registries
                     .get(url)
                     .is_some_and(|m| m.contains_key(&p.name));
-                if known || wanted.iter().any(|(u, n)| u == url && n == &p.name) {
+                if known || !seen.insert((url.as_str(), p.name.as_str())) {
                     continue;
                 }
                 let usable = manifest_lint_core::url::parse_registry_url(url).is_ok()
                     && manifest_lint_core::url::userinfo_range(url).is_none();
                 if !usable || !may_ask(url) {
-                    let shown = manifest_lint_core::url::redact(url);
-                    if !refused.contains(&shown) {
-                        refused.push(shown);
-                    }
+                    refused.insert(manifest_lint_core::url::redact(url));
                     continue;
                 }
                 wanted.push((url.clone(), p.name.clone()));

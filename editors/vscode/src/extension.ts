@@ -20,7 +20,7 @@ import {
   StreamInfo,
 } from 'vscode-languageclient/node';
 
-import { MANIFEST_GLOB, isManifestPath } from './manifestPath';
+import { MANIFEST_GLOB, PACKAGE_GLOB, isManifestPath, looksLikeUnityPackage } from './manifestPath';
 import { effectivePathSetting, findServer } from './serverPath';
 import { RESTART_KEYS, SECTION, ServerSettings, answerConfiguration, describeSettings, toServerSettings } from './settings';
 import { PROBE_ALL_KEY, TRUSTED_KEY, toTrustSettings } from './trust';
@@ -97,7 +97,11 @@ function watchForNewManifests(c: ServerController): vscode.Disposable {
 }
 
 function isManifestDocument(doc: vscode.TextDocument): boolean {
-  return doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.languageId === 'jsonc') && isManifestPath(doc.uri.fsPath);
+  return (
+    doc.uri.scheme === 'file' &&
+    (doc.languageId === 'json' || doc.languageId === 'jsonc') &&
+    (isManifestPath(doc.uri.fsPath) || looksLikeUnityPackage(doc.uri.fsPath, doc.getText()))
+  );
 }
 
 function isExecutable(file: string): boolean {
@@ -301,6 +305,9 @@ class ServerController {
       documentSelector: [
         { scheme: 'file', language: 'json', pattern: MANIFEST_GLOB },
         { scheme: 'file', language: 'jsonc', pattern: MANIFEST_GLOB },
+        // Packages' package.json files: the server lints those that are Unity packages' (an
+        // embedded package, a `unity` key or a reverse-domain `name`) and ignores the others.
+        { scheme: 'file', language: 'json', pattern: PACKAGE_GLOB },
         // For the links from rule ids to their documentation.
         { scheme: 'file', pattern: '**/manifest-lint.toml' },
       ],

@@ -7,7 +7,7 @@
 //! manifest, at the direct dependency that pulls the problem in, with the chain of packages in
 //! the message (`com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::model::Manifest;
 use crate::project::{
@@ -27,6 +27,8 @@ pub struct ProjectContext<'a> {
     pub graph: ProjectGraph,
     /// The project's Editor, from `ProjectSettings/ProjectVersion.txt`.
     pub editor: Option<EditorVersion>,
+    /// Per package of the graph (same order), the roots that pull it in.
+    reach: Vec<Vec<Reach>>,
 }
 
 /// The parts of a package's `package.json` the project rules read.
@@ -78,10 +80,12 @@ impl PackageJson {
 
 impl<'a> ProjectContext<'a> {
     pub fn new(input: &'a ProjectInput<'a>) -> Self {
+        let graph = super::resolve(input);
         Self {
             input,
             disk: parse_disk(input),
-            graph: super::resolve(input),
+            reach: reach(&graph),
+            graph,
             editor: input
                 .project_version
                 .and_then(EditorVersion::from_project_version),
@@ -138,51 +142,115 @@ impl<'a> ProjectContext<'a> {
             .get(&package.name)
     }
 
-    /// For each direct dependency that pulls `name` in, the shortest chain of packages from it
-    /// down to `name` (a direct dependency itself: a chain of one). At most [`MAX_CHAINS`].
+    /// For each direct dependency that pulls `name` in (at most [`MAX_CHAINS`]), a shortest
+    /// chain of packages from it down to `name` (a direct dependency itself: a chain of one).
     pub fn chains(&self, name: &str) -> Vec<Vec<&Package>> {
-        let graph = &self.graph;
-        let Some(target) = graph.package(name) else {
+        let packages = &self.graph.packages;
+        let Ok(target) = packages.binary_search_by(|p| p.name.as_str().cmp(name)) else {
             return Vec::new();
         };
-        // Breadth-first up the `requested_by` links; `toward[n]` is the next package down.
-        let mut toward: HashMap<&str, &str> = HashMap::new();
-        let mut queue: VecDeque<&Package> = VecDeque::from([target]);
-        let mut seen: HashSet<&str> = HashSet::from([target.name.as_str()]);
         let mut chains = Vec::new();
-        while let Some(package) = queue.pop_front() {
-            if is_root(package) {
-                let mut chain = vec![package];
-                let mut at = package.name.as_str();
-                while let Some(&next) = toward.get(at) {
-                    match graph.package(next) {
-                        Some(p) => chain.push(p),
-                        None => break,
-                    }
-                    at = next;
-                }
-                chains.push(chain);
-                if chains.len() >= MAX_CHAINS {
+        for entry in &self.reach[target] {
+            let mut chain = vec![&packages[target]];
+            let mut at = target;
+            // The links of one root form a tree: the walk ends; the bound is for safety only.
+            for _ in 0..packages.len() {
+                let Some(step) = self.reach[at].iter().find(|e| e.root == entry.root) else {
+                    break;
+                };
+                if step.pred == NO_PRED {
                     break;
                 }
-                continue;
+                at = step.pred as usize;
+                chain.push(&packages[at]);
             }
-            for by in &package.requested_by {
-                let Some(parent) = graph.package(by) else {
-                    continue;
-                };
-                if seen.insert(parent.name.as_str()) {
-                    toward.insert(parent.name.as_str(), package.name.as_str());
-                    queue.push_back(parent);
-                }
-            }
+            chain.reverse();
+            chains.push(chain);
         }
         chains
     }
 }
 
+/// How a package is reached from one root: the root and the package before it on a shortest
+/// chain ([`NO_PRED`] for the root itself).
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    root: u32,
+    pred: u32,
+}
+
+const NO_PRED: u32 = u32::MAX;
+
+/// For every package of the graph, the roots that pull it in (at most [`MAX_CHAINS`]), each with
+/// the previous package of a shortest chain: one breadth-first pass down from every root at once,
+/// so that reporting is linear in the graph (each package takes a root once), never a walk up
+/// the graph per finding.
+fn reach(graph: &ProjectGraph) -> Vec<Vec<Reach>> {
+    let packages = &graph.packages;
+    let n = packages.len();
+    let index = |name: &str| {
+        packages
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+    };
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, package) in packages.iter().enumerate() {
+        for by in &package.requested_by {
+            if let Some(j) = index(by)
+                && j != i
+            {
+                children[j].push(i as u32);
+            }
+        }
+    }
+    let roots: Vec<bool> = packages.iter().map(is_root).collect();
+    let mut reach: Vec<Vec<Reach>> = vec![Vec::new(); n];
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for i in (0..n).filter(|&i| roots[i]) {
+        reach[i].push(Reach {
+            root: i as u32,
+            pred: NO_PRED,
+        });
+        queue.push_back(i);
+    }
+    // How many of each package's roots went on to its children already.
+    let mut sent = vec![0usize; n];
+    while let Some(p) = queue.pop_front() {
+        let (from, upto) = (sent[p], reach[p].len());
+        if from == upto {
+            continue;
+        }
+        sent[p] = upto;
+        for &c in &children[p] {
+            let c = c as usize;
+            // A root is reported at itself; it is not reached through another.
+            if roots[c] {
+                continue;
+            }
+            let mut grew = false;
+            for k in from..upto {
+                let root = reach[p][k].root;
+                if reach[c].len() >= MAX_CHAINS {
+                    break;
+                }
+                if !reach[c].iter().any(|e| e.root == root) {
+                    reach[c].push(Reach {
+                        root,
+                        pred: p as u32,
+                    });
+                    grew = true;
+                }
+            }
+            if grew {
+                queue.push_back(c);
+            }
+        }
+    }
+    reach
+}
+
 /// Most direct dependencies a problem is reported at.
-pub const MAX_CHAINS: usize = 20;
+pub const MAX_CHAINS: usize = 8;
 
 /// Whether the graph's package is one the project asks for itself: a manifest dependency or a
 /// package on disk (embedded, or a `file:`/Git dependency), rather than a dependency of one.
@@ -201,14 +269,29 @@ pub fn display(package: &Package) -> String {
     }
 }
 
-/// `com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`.
+/// `com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`. A chain longer than [`MAX_CHAIN_SHOWN`]
+/// keeps its two ends (`a@1.0.0 -> b@1.0.0 -> (7 more) -> y@1.0.0 -> z@1.0.0`), so that a deep
+/// graph cannot make a message grow without bound.
 pub fn chain_words(chain: &[&Package]) -> String {
-    chain
-        .iter()
-        .map(|p| display(p))
-        .collect::<Vec<_>>()
-        .join(" -> ")
+    let words: Vec<String> = if chain.len() > MAX_CHAIN_SHOWN {
+        let (head, tail) = (MAX_CHAIN_SHOWN / 2, MAX_CHAIN_SHOWN - MAX_CHAIN_SHOWN / 2);
+        chain[..head]
+            .iter()
+            .map(|p| display(p))
+            .chain(std::iter::once(format!(
+                "({} more)",
+                chain.len() - head - tail
+            )))
+            .chain(chain[chain.len() - tail..].iter().map(|p| display(p)))
+            .collect()
+    } else {
+        chain.iter().map(|p| display(p)).collect()
+    };
+    words.join(" -> ")
 }
+
+/// Most packages a chain names in a message.
+pub const MAX_CHAIN_SHOWN: usize = 6;
 
 fn parse_disk(input: &ProjectInput<'_>) -> Vec<Option<PackageJson>> {
     input

@@ -36,8 +36,9 @@ use crate::version::{self, DependencySource};
 /// How many times the graph is walked before giving up on the versions settling.
 pub const MAX_WALKS: usize = 32;
 
-/// A cap on the packages of one graph, so that a hostile input cannot grow it without bound.
-pub const MAX_PACKAGES: usize = 10_000;
+/// A cap on the packages of one graph (real projects have a few hundred), so that a hostile
+/// input cannot grow the walks without bound; past it the rest is left out, and said.
+pub const MAX_PACKAGES: usize = 100_000;
 
 /// What the lock file records for one package (all that resolution reads of it).
 #[derive(Debug, Clone, Default)]
@@ -88,15 +89,30 @@ fn strict_object(text: &str) -> Option<Node> {
 
 /// An object's string members in document order, the last of duplicate keys winning.
 fn string_pairs(members: &[(String, Node)]) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = Vec::with_capacity(members.len());
-    for (name, value) in members {
-        let Node::Str(s) = value else {
-            continue;
-        };
-        pairs.retain(|(n, _)| n != name);
-        pairs.push((name.clone(), s.clone()));
+    last_of_each(
+        members
+            .iter()
+            .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_string())))
+            .collect(),
+    )
+}
+
+/// The pairs with only the last of each name, where that last one stands (linear: a hostile
+/// object may hold many keys).
+fn last_of_each(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut last: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        last.insert(name, i);
     }
+    let keep: Vec<bool> = (0..pairs.len())
+        .map(|i| last[pairs[i].0.as_str()] == i)
+        .collect();
     pairs
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(pair, keep)| keep.then_some(pair))
+        .collect()
 }
 
 /// What a `package.json` says that resolution needs.
@@ -148,6 +164,8 @@ struct Walk {
     levels: HashMap<String, u32>,
     /// Visit order.
     order: Vec<String>,
+    /// Whether [`MAX_PACKAGES`] left packages out.
+    capped: bool,
 }
 
 struct Context<'a, 'i> {
@@ -289,14 +307,15 @@ impl Context<'_, '_> {
             }
         }
         // Unity keeps the last of duplicate keys.
-        let mut entries: Vec<(String, String)> = Vec::new();
-        for dep in self.manifest.dependencies() {
-            let Some(value) = &dep.version else {
-                continue;
-            };
-            entries.retain(|(n, _)| n != &dep.name.value);
-            entries.push((dep.name.value.clone(), value.value.clone()));
-        }
+        let entries = last_of_each(
+            self.manifest
+                .dependencies()
+                .iter()
+                .filter_map(|dep| {
+                    Some((dep.name.value.clone(), dep.version.as_ref()?.value.clone()))
+                })
+                .collect(),
+        );
         for (name, value) in entries {
             if self
                 .fixed
@@ -527,6 +546,7 @@ impl Context<'_, '_> {
             requests: HashMap::default(),
             levels: HashMap::default(),
             order: Vec::new(),
+            capped: false,
         };
         let mut queue: VecDeque<(String, u32)> = VecDeque::new();
         for name in self.fixed.keys() {
@@ -575,7 +595,11 @@ impl Context<'_, '_> {
                     level: level + 1,
                     from: Some(name.clone()),
                 });
-                if !walk.levels.contains_key(&dep) && walk.levels.len() < MAX_PACKAGES {
+                if !walk.levels.contains_key(&dep) {
+                    if walk.levels.len() >= MAX_PACKAGES {
+                        walk.capped = true;
+                        continue;
+                    }
                     walk.levels.insert(dep.clone(), level + 1);
                     queue.push_back((dep, level + 1));
                 }
@@ -600,12 +624,21 @@ impl Context<'_, '_> {
         // Depth: the fewest levels from the project, where a manifest entry whose version lost
         // to a package's higher request no longer counts (Unity then records the depth of the
         // package requests).
+        let any_leads: HashMap<&str, bool> = walk
+            .requests
+            .iter()
+            .map(|(name, requests)| {
+                let any = walk.used.get(name).is_some_and(|chosen| {
+                    requests
+                        .iter()
+                        .any(|r| leads_to(r.from.is_none(), &r.version, chosen))
+                });
+                (name.as_str(), any)
+            })
+            .collect();
         let counts = |name: &str, req: &Req| match walk.used.get(name) {
             Some(chosen) if !self.builtin(name) => {
-                let any = walk.requests[name]
-                    .iter()
-                    .any(|r| leads_to(r.from.is_none(), &r.version, chosen));
-                !any || leads_to(req.from.is_none(), &req.version, chosen)
+                !any_leads[name] || leads_to(req.from.is_none(), &req.version, chosen)
             }
             _ => true,
         };
@@ -716,6 +749,11 @@ impl Context<'_, '_> {
                 hash,
                 declared,
             });
+        }
+        if walk.capped {
+            unknown.push(format!(
+                "more than {MAX_PACKAGES} packages: the rest of the graph is left out"
+            ));
         }
         if builtin_unknown > 0 {
             unknown.push(format!(
@@ -1005,6 +1043,35 @@ mod tests {
             graph.unknown,
             vec!["com.partner.sdk@2.0.0: not found on https://packages.unity.com".to_string()]
         );
+    }
+
+    #[test]
+    fn large_inputs_stay_linear() {
+        // 20,000 manifest entries (each twice: the last wins) and 20,000 lock entries that all
+        // request one package: nothing here may be quadratic.
+        let n = 20_000;
+        let mut manifest = String::from("{\"dependencies\": {");
+        let mut lock = String::from("{\"dependencies\": {");
+        for i in 0..n {
+            manifest.push_str(&format!(
+                "\"com.x.p{i}\": \"0.0.1\", \"com.x.p{i}\": \"1.0.0\", "
+            ));
+            lock.push_str(&format!(
+                "\"com.x.p{i}\": {{\"version\": \"1.0.0\", \"depth\": 0, \"source\": \"registry\", \"dependencies\": {{\"com.x.hub\": \"1.{i}.0\"}}}}, "
+            ));
+        }
+        manifest.push_str("\"com.x.last\": \"1.0.0\"}}");
+        lock.push_str("\"com.x.hub\": {\"version\": \"1.19999.0\", \"depth\": 1, \"source\": \"registry\", \"dependencies\": {}}}}");
+        let graph = resolve(&ProjectInput {
+            manifest: &manifest,
+            lock: Some(&lock),
+            ..Default::default()
+        });
+        assert_eq!(graph.packages.len(), n + 2);
+        let hub = graph.package("com.x.hub").unwrap();
+        assert_eq!((hub.version.as_str(), hub.depth), ("1.19999.0", 1));
+        assert_eq!(hub.requested_by.len(), n);
+        assert_eq!(graph.package("com.x.p7").unwrap().version, "1.0.0");
     }
 
     #[test]

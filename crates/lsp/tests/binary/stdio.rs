@@ -792,3 +792,118 @@ async fn key_documentation_and_workspace_symbols() {
     client.shutdown_and_exit().await;
     assert_eq!(exit_status(&mut child).await.code(), Some(0));
 }
+
+/// A Unity package's `package.json` over stdio: its diagnostics, hover and completion of its
+/// keys, the quick fix that splits `unity`; an npm project's `package.json` is left alone.
+#[tokio::test]
+async fn a_unity_package_json_is_linted_and_an_npm_one_is_not() {
+    const PACKAGE_URI: &str = "file:///work/tools/package.json";
+    const NPM_URI: &str = "file:///work/web/package.json";
+    let text = "{\n  \"name\": \"com.example.tools\",\n  \"version\": \"1.8\",\n  \"unity\": \"2020.3.45f1\",\n  \n}\n";
+    let (mut client, mut child) = spawn();
+    client
+        .initialize(
+            json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}}),
+            json!({"online": false}),
+        )
+        .await;
+    client
+        .open(
+            NPM_URI,
+            1,
+            r#"{"name": "web", "dependencies": {"left-pad": "^1.3.0"}}"#,
+        )
+        .await;
+    // Nothing is published for the npm package.json (a Unity package would have its errors).
+    let early = client.drain(Duration::from_millis(300)).await;
+    assert!(
+        !early.iter().any(|m| m["params"]["uri"] == NPM_URI),
+        "{early:?}"
+    );
+    client.open(PACKAGE_URI, 1, text).await;
+    let diagnostics = client.diagnostics(PACKAGE_URI, 1).await;
+    assert_eq!(
+        codes(&diagnostics),
+        [
+            "invalid-package-version",
+            "invalid-unity-version",
+            "invalid-json"
+        ]
+    );
+    let link = diagnostics[1]["codeDescription"]["href"].as_str().unwrap();
+    assert!(link.ends_with("#invalid-unity-version"), "{link}");
+
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": PACKAGE_URI}, "position": find(text, "\"unity\"", 0, 2)}),
+        )
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("package.json property") && value.contains("upm-manifestPkg"),
+        "{hover}"
+    );
+
+    // The quick fix on `unity` splits it into `unity` and `unityRelease`.
+    let at = find(text, "2020.3.45f1", 0, 1);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": PACKAGE_URI}, "range": {"start": at, "end": at},
+                   "context": {"diagnostics": [], "only": ["quickfix"]}}),
+        )
+        .await;
+    let split = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Split into"))
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edits = split["edit"]["changes"][PACKAGE_URI].as_array().unwrap();
+    let fixed = common::apply_edits(text, edits);
+    assert!(
+        fixed.contains("\"unity\": \"2020.3\",\n  \"unityRelease\": \"45f1\","),
+        "{fixed}"
+    );
+
+    // Completion of a new key: package.json keys not yet there, each with its documentation.
+    let items = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": PACKAGE_URI}, "position": {"line": 4, "character": 2}}),
+        )
+        .await;
+    let items = items
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| items["items"].as_array().cloned().unwrap_or_default());
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(
+        labels.contains(&"unityRelease") && labels.contains(&"samples"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"name") && !labels.contains(&"scopedRegistries"),
+        "{labels:?}"
+    );
+    let samples = items.iter().find(|i| i["label"] == "samples").unwrap();
+    assert!(
+        samples["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("cus-samples"),
+        "{samples}"
+    );
+
+    // Nor hover: the server does not know the document.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": NPM_URI}, "position": {"line": 0, "character": 3}}),
+        )
+        .await;
+    assert_eq!(hover, Value::Null);
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
+}
