@@ -18,7 +18,7 @@ pub(crate) enum Node {
 }
 
 impl Node {
-    /// Parses strict JSON (a leading byte-order mark is skipped); `None` when it is not.
+    /// Parses strict JSON (a leading byte-order mark is skipped); serde_json's error when it is not.
     pub(crate) fn parse(text: &str) -> Result<Node, serde_json::Error> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str(text)
