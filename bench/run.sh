@@ -13,6 +13,12 @@
 # Besides the medians it prints each run's instruction count (valgrind's callgrind, whole
 # process): wall-clock figures on a shared machine are noisy, instruction counts are not.
 #
+# The project row: a generated project with 50 packages on disk (crates/core/examples/gen_project.rs),
+# `check` of the whole project against `check` of its manifest alone (the same bytes copied under
+# another name, so the same binary reads no lock, no package.json and no ProjectVersion.txt), and
+# `tree` on it, with instruction counts from callgrind (independent of the machine's load) beside
+# the medians. Target (issue 13): the project work adds at most 20% to the check.
+#
 # Needs: cargo, jq, hyperfine, valgrind (Debian packages; installed when missing and running as
 # root), python3. The core's own micro-benchmarks are `cargo bench -p manifest-lint-core --bench lint`.
 set -euo pipefail
@@ -38,13 +44,20 @@ need hyperfine hyperfine
 need valgrind valgrind
 
 cargo build --release --quiet
-cargo build --release --quiet -p manifest-lint-core --example gen_manifest
+cargo build --release --quiet -p manifest-lint-core --example gen_manifest --example gen_project
 bin=target/release/manifest-lint
 gen=target/release/examples/gen_manifest
 
 "$gen" 4000 > "$out/input-m5.json"      # 4,000 registries, 40,000 scopes, 120,000 dependencies
 "$gen" 8000 > "$out/input-m10.json"     # twice as much
 "$gen" 40000 > "$out/input-m50.json"    # ten times: the "50 MB file" robustness case
+# The project: 50 packages on disk (35 embedded, 15 local), its lock, its Editor version.
+project=$out/project50
+rm -rf "$project"
+target/release/examples/gen_project "$project" 50
+[[ -s "$project/Packages/manifest.json" ]] || die "generating $project failed"
+alone=$out/project50-manifest-alone.json
+cp "$project/Packages/manifest.json" "$alone"
 for input in "$out/input-m5.json" "$out/input-m10.json" "$out/input-m50.json"; do
   [[ -s "$input" ]] || die "generating $input failed"
 done
@@ -72,25 +85,36 @@ run m50 3 "$bin check --format json $out/input-m50.json" "jq empty $out/input-m5
 run typical 30 "$bin check --format json $typical"
 sample=examples/sample-project/Packages/manifest.json
 run sample 30 "$bin check --format json $sample"
+run project 30 "$bin check --format json $alone" "$bin check --format json $project" "$bin tree --format json $project"
 
-# Instructions of one whole run (callgrind), in millions.
-instructions() {
+# Instructions of one whole run (callgrind, user space), as a raw count.
+instructions_raw() {
   # manifest-lint exits 1 when it finds problems; valgrind passes that status on.
   { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null || true; } \
-    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' \
-    | python3 -c "import sys; print(f'{int(sys.stdin.read()) / 1e6:,.1f} M')"
+    | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+# The same in millions, for the table.
+instructions() {
+  instructions_raw "$@" | python3 -c "import sys; print(f'{int(sys.stdin.read()) / 1e6:,.1f} M')"
 }
 ir5=$(instructions $bin check --format json $out/input-m5.json)
 irjq5=$(instructions jq empty $out/input-m5.json)
 ir10=$(instructions $bin check --format json $out/input-m10.json)
 irtyp=$(instructions $bin check --format json "$typical")
 irsample=$(instructions $bin check --format json $sample)
+ins_alone=$(instructions_raw "$bin" check --format json "$alone")
+ins_project=$(instructions_raw "$bin" check --format json "$project")
+ins_tree=$(instructions_raw "$bin" tree --format json "$project")
+[[ -n "$ins_alone" && -n "$ins_project" && -n "$ins_tree" ]] || die "callgrind gave no instruction count"
 
 ml5=$(median_ms m5 0); jq5=$(median_ms m5 1)
 ml10=$(median_ms m10 0); jq10=$(median_ms m10 1)
 ml50=$(median_ms m50 0); jq50=$(median_ms m50 1)
 typ=$(median_ms typical 0)
 smp=$(median_ms sample 0)
+pa=$(median_ms project 0); pp=$(median_ms project 1); pt=$(median_ms project 2)
+pct() { python3 -c "print(f'{($1 / $2 - 1) * 100:+.1f}%')"; }
+mio() { python3 -c "print(f'{$1 / 1e6:.2f} M')"; }
 ratio=$(python3 -c "print(round($ml10/$ml5, 2))")
 ratio50=$(python3 -c "print(round($ml50/$ml5, 2))")
 jqratio=$(python3 -c "print(round($ml5/$jq5, 2))")
@@ -113,5 +137,15 @@ jqratio=$(python3 -c "print(round($ml5/$jq5, 2))")
   echo "- 5 MB manifest: ${jqratio}x the time of \`jq empty\` in this run (target: at most 0.25x); $ir5 instructions (target: at most 250 M)"
   echo "- growth: 2x input -> ${ratio}x time (target: at most 2.1x); 10x input -> ${ratio50}x time"
   echo "- bundled sample project, whole process: $smp ms (target: under 2 ms)"
+  echo
+  echo "## A project with 50 packages on disk (generated: 35 embedded, 15 local; 138 packages in the lock)"
+  echo
+  echo "| command | instructions | vs the manifest alone | median | vs the manifest alone |"
+  echo "|---|---|---|---|---|"
+  echo "| check, the manifest alone ($(size "$alone") B, by another name) | $(mio "$ins_alone") | | $pa ms | |"
+  echo "| check, the whole project | $(mio "$ins_project") | $(pct "$ins_project" "$ins_alone") | $pp ms | $(pct "$pp" "$pa") |"
+  echo "| tree --format json, the whole project | $(mio "$ins_tree") | $(pct "$ins_tree" "$ins_alone") | $pt ms | $(pct "$pt" "$pa") |"
+  echo
+  echo "- the project work adds $(pct "$ins_project" "$ins_alone") instructions to the check (target: at most +20%)"
 } > "$out/report.md"
 cat "$out/report.md"

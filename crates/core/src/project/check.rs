@@ -45,16 +45,27 @@ pub struct PackageJson {
 impl PackageJson {
     /// Parses a `package.json` text; `None` when it is not a JSON object (its own lint says so).
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let serde_json::Value::Object(root) = serde_json::from_str(text).ok()? else {
+        // One strict serde_json pass (`super::ordered`); the last of duplicate keys wins, as
+        // in a `serde_json::Value`.
+        let root @ super::ordered::Node::Obj(_) = super::ordered::Node::parse(text).ok()? else {
             return None;
         };
-        let string = |key: &str| root.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let dependencies = match root.get("dependencies") {
-            Some(serde_json::Value::Object(deps)) => deps
-                .iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect(),
+        let string = |key: &str| {
+            root.member(key)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let dependencies = match root.member("dependencies") {
+            Some(super::ordered::Node::Obj(deps)) => {
+                let mut last: std::collections::BTreeMap<&str, &super::ordered::Node> =
+                    std::collections::BTreeMap::new();
+                for (k, v) in deps {
+                    last.insert(k, v);
+                }
+                last.into_iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            }
             _ => Vec::new(),
         };
         Some(Self {

@@ -19,14 +19,17 @@
 //! Walks repeat until the chosen versions settle (a newer version can bring other
 //! dependencies), at most [`MAX_WALKS`] times.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
-use jsonc_parser::ast::Value as JsonValue;
+// Fx hashing: the graph hashes package names thousands of times (SipHash was a tenth of a
+// 50-package project's check).
+use rustc_hash::FxHashMap as HashMap;
 
 use super::editor::EditorVersion;
+use super::ordered::Node;
 use super::select::{self, Request, Rule, Strategy};
 use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
-use crate::model::{Manifest, prop_name};
+use crate::model::Manifest;
 use crate::resolve::Resolver;
 use crate::version::{self, DependencySource};
 
@@ -49,69 +52,47 @@ struct LockRecord {
 
 fn read_lock(text: &str) -> HashMap<String, LockRecord> {
     let Some(root) = strict_object(text) else {
-        return HashMap::new();
+        return HashMap::default();
     };
-    let Some(JsonValue::Object(deps)) = member(&root, "dependencies") else {
-        return HashMap::new();
+    let Some(Node::Obj(deps)) = root.member("dependencies") else {
+        return HashMap::default();
     };
-    let mut records = HashMap::new();
-    for prop in &deps.properties {
-        let JsonValue::Object(entry) = &prop.value else {
+    let mut records = HashMap::with_capacity_and_hasher(deps.len(), Default::default());
+    for (name, entry) in deps {
+        if !matches!(entry, Node::Obj(_)) {
             continue;
-        };
-        let string = |k: &str| match member(entry, k) {
-            Some(JsonValue::StringLit(s)) => Some(s.value.to_string()),
-            _ => None,
-        };
+        }
+        let string = |k: &str| entry.member(k).and_then(Node::as_str).map(str::to_string);
         let record = LockRecord {
             version: string("version"),
             source: string("source"),
             url: string("url"),
             hash: string("hash"),
-            dependencies: match member(entry, "dependencies") {
-                Some(JsonValue::Object(o)) => Some(string_pairs(o)),
+            dependencies: match entry.member("dependencies") {
+                Some(Node::Obj(o)) => Some(string_pairs(o)),
                 _ => None,
             },
         };
-        records.insert(prop_name(prop).to_string(), record);
+        records.insert(name.clone(), record);
     }
     records
 }
 
 /// The root object of a text that is strict JSON (as Unity's Node.js resolver requires), read
-/// with its members in document order.
-fn strict_object(text: &str) -> Option<jsonc_parser::ast::Object<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
-    match crate::parse::parse(text).ok()?.value? {
-        JsonValue::Object(o) => Some(o),
+/// with its members in document order (one serde_json pass).
+fn strict_object(text: &str) -> Option<Node> {
+    match Node::parse(text).ok()? {
+        root @ Node::Obj(_) => Some(root),
         _ => None,
     }
 }
 
-/// The last member named `key` (JSON parsers keep the last of duplicate keys).
-fn member<'a, 't>(
-    object: &'a jsonc_parser::ast::Object<'t>,
-    key: &str,
-) -> Option<&'a JsonValue<'t>> {
-    object
-        .properties
-        .iter()
-        .rev()
-        .find(|p| prop_name(p) == key)
-        .map(|p| &p.value)
-}
-
 /// An object's string members in document order, the last of duplicate keys winning.
-fn string_pairs(object: &jsonc_parser::ast::Object<'_>) -> Vec<(String, String)> {
+fn string_pairs(members: &[(String, Node)]) -> Vec<(String, String)> {
     last_of_each(
-        object
-            .properties
+        members
             .iter()
-            .filter_map(|prop| match &prop.value {
-                JsonValue::StringLit(s) => Some((prop_name(prop).to_string(), s.value.to_string())),
-                _ => None,
-            })
+            .filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_string())))
             .collect(),
     )
 }
@@ -119,7 +100,8 @@ fn string_pairs(object: &jsonc_parser::ast::Object<'_>) -> Vec<(String, String)>
 /// The pairs with only the last of each name, where that last one stands (linear: a hostile
 /// object may hold many keys).
 fn last_of_each(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(pairs.len());
+    let mut last: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
     for (i, (name, _)) in pairs.iter().enumerate() {
         last.insert(name, i);
     }
@@ -140,17 +122,17 @@ struct PackageJson {
 }
 
 fn read_package_json(text: &str) -> Result<PackageJson, String> {
-    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(bare) {
-        return Err(format!("not valid JSON ({e})"));
-    }
-    let root = strict_object(text).ok_or("its root is not an object")?;
-    let name = match member(&root, "name") {
-        Some(JsonValue::StringLit(s)) if !s.value.is_empty() => s.value.to_string(),
+    let root = match Node::parse(text) {
+        Ok(root @ Node::Obj(_)) => root,
+        Ok(_) => return Err("its root is not an object".into()),
+        Err(e) => return Err(format!("not valid JSON ({e})")),
+    };
+    let name = match root.member("name") {
+        Some(Node::Str(s)) if !s.is_empty() => s.clone(),
         _ => return Err("it has no `name`".into()),
     };
-    let dependencies = match member(&root, "dependencies") {
-        Some(JsonValue::Object(o)) => string_pairs(o),
+    let dependencies = match root.member("dependencies") {
+        Some(Node::Obj(o)) => string_pairs(o),
         _ => Vec::new(),
     };
     Ok(PackageJson { name, dependencies })
@@ -245,7 +227,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
     };
     cx.roots(&mut unknown);
 
-    let mut walk = cx.walk(&HashMap::new());
+    let mut walk = cx.walk(&HashMap::default());
     let mut settled = false;
     for _ in 0..MAX_WALKS {
         let next = cx.choose(&walk);
@@ -560,9 +542,9 @@ impl Context<'_, '_> {
     /// One breadth-first walk, with the versions of `prev` where it has them.
     fn walk(&self, prev: &HashMap<String, String>) -> Walk {
         let mut walk = Walk {
-            used: HashMap::new(),
-            requests: HashMap::new(),
-            levels: HashMap::new(),
+            used: HashMap::default(),
+            requests: HashMap::default(),
+            levels: HashMap::default(),
             order: Vec::new(),
             capped: false,
         };
@@ -660,8 +642,8 @@ impl Context<'_, '_> {
             }
             _ => true,
         };
-        let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut depth: HashMap<&str, u32> = HashMap::new();
+        let mut edges: HashMap<&str, Vec<&str>> = HashMap::default();
+        let mut depth: HashMap<&str, u32> = HashMap::default();
         let mut queue: VecDeque<&str> = VecDeque::new();
         for name in self.fixed.keys() {
             depth.insert(name, 0);

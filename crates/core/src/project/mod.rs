@@ -16,6 +16,7 @@ pub mod check;
 pub mod editor;
 mod graph;
 mod lockfile;
+mod ordered;
 pub mod select;
 
 pub use editor::EditorVersion;
