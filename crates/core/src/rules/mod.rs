@@ -153,9 +153,20 @@ pub struct Context<'a> {
     pub lock: Option<&'a Result<crate::lock::LockFile, crate::lock::LockError>>,
     /// The project around the manifest, when its files were given (the project rules).
     pub project: Option<&'a crate::project::check::ProjectContext<'a>>,
+    /// Lookups built once per lint, on first use (see [`Caches`]).
+    pub caches: Caches<'a>,
 }
 
-impl Context<'_> {
+/// What several rules would otherwise recompute: filled lazily, once per lint.
+#[derive(Default)]
+pub struct Caches<'a> {
+    /// The lock's entries by package name (the first entry of a name), built on the first
+    /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
+    /// quadratic.
+    locked: std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
+}
+
+impl<'a> Context<'a> {
     /// The URL and display name of the registry a package resolves to.
     pub fn registry_for(&self, package: &str) -> (&str, String) {
         match self.resolver.resolve(package).winner {
@@ -179,9 +190,16 @@ impl Context<'_> {
     }
 
     /// The lock file's entry for `package`, when a lock was given and parsed.
-    pub fn locked(&self, package: &str) -> Option<&crate::lock::LockEntry> {
-        let lock = self.lock?.as_ref().ok()?;
-        lock.entries.iter().find(|e| e.name == package)
+    pub fn locked(&self, package: &str) -> Option<&'a crate::lock::LockEntry> {
+        let lock: &'a crate::lock::LockFile = self.lock?.as_ref().ok()?;
+        let index = self.caches.locked.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(lock.entries.len());
+            for entry in &lock.entries {
+                index.entry(entry.name.as_str()).or_insert(entry);
+            }
+            index
+        });
+        index.get(package).copied()
     }
 
     /// Every string scope of every registry, in manifest order.
