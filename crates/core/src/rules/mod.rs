@@ -164,6 +164,9 @@ pub struct Caches<'a> {
     /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
     /// quadratic.
     locked: std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
+    /// [`crate::url::parse_registry_url`] of each of [`Context::registry_urls`], in that order:
+    /// the URL rules read it instead of parsing every URL again, rule after rule.
+    registry_urls: std::cell::OnceCell<Vec<Result<::url::Url, crate::url::UrlProblem>>>,
 }
 
 impl<'a> Context<'a> {
@@ -234,6 +237,24 @@ impl<'a> Context<'a> {
             .iter()
             .filter_map(|r| r.url.as_ref())
             .chain(self.manifest.registry.as_ref())
+    }
+
+    /// [`Self::registry_urls`], each with [`crate::url::parse_registry_url`]'s answer for it,
+    /// parsed once per lint (on first use) whichever rules ask.
+    pub fn parsed_registry_urls(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &crate::model::Str,
+            &Result<::url::Url, crate::url::UrlProblem>,
+        ),
+    > {
+        let parsed = self.caches.registry_urls.get_or_init(|| {
+            self.registry_urls()
+                .map(|u| crate::url::parse_registry_url(&u.value))
+                .collect()
+        });
+        self.registry_urls().zip(parsed)
     }
 }
 
