@@ -167,6 +167,9 @@ pub struct Caches<'a> {
     /// [`crate::url::parse_registry_url`] of each of [`Context::registry_urls`], in that order:
     /// the URL rules read it instead of parsing every URL again, rule after rule.
     registry_urls: std::cell::OnceCell<Vec<Result<::url::Url, crate::url::UrlProblem>>>,
+    /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
+    dependencies:
+        std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
 }
 
 impl<'a> Context<'a> {
@@ -203,6 +206,20 @@ impl<'a> Context<'a> {
             index
         });
         index.get(package).copied()
+    }
+
+    /// The manifest's dependency named `name` (the last one, when the name is repeated); the map
+    /// is built on first use.
+    pub fn dependency(&self, name: &str) -> Option<&'a crate::model::Dependency> {
+        let manifest: &'a Manifest = self.manifest;
+        let index = self.caches.dependencies.get_or_init(|| {
+            manifest
+                .dependencies()
+                .iter()
+                .map(|d| (d.name.value.as_str(), d))
+                .collect()
+        });
+        index.get(name).copied()
     }
 
     /// Every string scope of every registry, in manifest order.
