@@ -305,6 +305,7 @@ fn finish(
         input: &input,
         lock: lock.as_ref(),
         project: project.as_ref(),
+        caches: rules::Caches::default(),
     };
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
     let secrets = secrets(text, &manifest);

@@ -40,9 +40,19 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for url in ctx.registry_urls() {
-        let Ok(parsed) = ::url::Url::parse(url.value.trim()) else {
-            continue;
+    for (url, parsed) in ctx.parsed_registry_urls() {
+        // A registry URL as Unity needs it is already parsed; only the others (spaces around it,
+        // another scheme) are parsed here, as written without the spaces.
+        let reparsed;
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(_) => match ::url::Url::parse(url.value.trim()) {
+                Ok(p) => {
+                    reparsed = p;
+                    &reparsed
+                }
+                Err(_) => continue,
+            },
         };
         let Some(host) = parsed.host_str() else {
             continue;

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::url::{is_loopback, parse_registry_url};
+use crate::url::is_loopback;
 
 declare_rule! {
     /// ## What it does
@@ -26,11 +26,11 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for url in ctx.registry_urls() {
-        let Ok(parsed) = parse_registry_url(&url.value) else {
+    for (url, parsed) in ctx.parsed_registry_urls() {
+        let Ok(parsed) = parsed else {
             continue;
         };
-        if parsed.scheme() != "http" || is_loopback(&parsed) {
+        if parsed.scheme() != "http" || is_loopback(parsed) {
             continue;
         }
         let https = format!("https{}", &url.value["http".len()..]);

@@ -28,8 +28,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for url in ctx.registry_urls() {
-        let Err(problem) = parse_registry_url(&url.value) else {
+    for (url, parsed) in ctx.parsed_registry_urls() {
+        let Err(problem) = parsed else {
             continue;
         };
         let shown = crate::url::redact(&url.value);

@@ -153,9 +153,26 @@ pub struct Context<'a> {
     pub lock: Option<&'a Result<crate::lock::LockFile, crate::lock::LockError>>,
     /// The project around the manifest, when its files were given (the project rules).
     pub project: Option<&'a crate::project::check::ProjectContext<'a>>,
+    /// Lookups built once per lint, on first use (see [`Caches`]).
+    pub caches: Caches<'a>,
 }
 
-impl Context<'_> {
+/// What several rules would otherwise recompute: filled lazily, once per lint.
+#[derive(Default)]
+pub struct Caches<'a> {
+    /// The lock's entries by package name (the first entry of a name), built on the first
+    /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
+    /// quadratic.
+    locked: std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
+    /// [`crate::url::parse_registry_url`] of each of [`Context::registry_urls`], in that order:
+    /// the URL rules read it instead of parsing every URL again, rule after rule.
+    registry_urls: std::cell::OnceCell<Vec<Result<::url::Url, crate::url::UrlProblem>>>,
+    /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
+    dependencies:
+        std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
+}
+
+impl<'a> Context<'a> {
     /// The URL and display name of the registry a package resolves to.
     pub fn registry_for(&self, package: &str) -> (&str, String) {
         match self.resolver.resolve(package).winner {
@@ -179,9 +196,30 @@ impl Context<'_> {
     }
 
     /// The lock file's entry for `package`, when a lock was given and parsed.
-    pub fn locked(&self, package: &str) -> Option<&crate::lock::LockEntry> {
-        let lock = self.lock?.as_ref().ok()?;
-        lock.entries.iter().find(|e| e.name == package)
+    pub fn locked(&self, package: &str) -> Option<&'a crate::lock::LockEntry> {
+        let lock: &'a crate::lock::LockFile = self.lock?.as_ref().ok()?;
+        let index = self.caches.locked.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(lock.entries.len());
+            for entry in &lock.entries {
+                index.entry(entry.name.as_str()).or_insert(entry);
+            }
+            index
+        });
+        index.get(package).copied()
+    }
+
+    /// The manifest's dependency named `name` (the last one, when the name is repeated); the map
+    /// is built on first use.
+    pub fn dependency(&self, name: &str) -> Option<&'a crate::model::Dependency> {
+        let manifest: &'a Manifest = self.manifest;
+        let index = self.caches.dependencies.get_or_init(|| {
+            manifest
+                .dependencies()
+                .iter()
+                .map(|d| (d.name.value.as_str(), d))
+                .collect()
+        });
+        index.get(name).copied()
     }
 
     /// Every string scope of every registry, in manifest order.
@@ -216,6 +254,24 @@ impl Context<'_> {
             .iter()
             .filter_map(|r| r.url.as_ref())
             .chain(self.manifest.registry.as_ref())
+    }
+
+    /// [`Self::registry_urls`], each with [`crate::url::parse_registry_url`]'s answer for it,
+    /// parsed once per lint (on first use) whichever rules ask.
+    pub fn parsed_registry_urls(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &crate::model::Str,
+            &Result<::url::Url, crate::url::UrlProblem>,
+        ),
+    > {
+        let parsed = self.caches.registry_urls.get_or_init(|| {
+            self.registry_urls()
+                .map(|u| crate::url::parse_registry_url(&u.value))
+                .collect()
+        });
+        self.registry_urls().zip(parsed)
     }
 }
 

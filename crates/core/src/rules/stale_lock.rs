@@ -302,12 +302,7 @@ fn source_changed(ctx: &Context<'_>, entry: &crate::lock::LockEntry) -> Option<D
     if locked == "embedded" {
         return None; // an embedded package wins over whatever the manifest says
     }
-    let dep = ctx
-        .manifest
-        .dependencies()
-        .iter()
-        .rev()
-        .find(|d| d.name.value == entry.name)?;
+    let dep = ctx.dependency(&entry.name)?;
     let version = dep.version.as_ref()?;
     let (expected, asked) = asked_sources(&version.value)?;
     if expected.contains(&locked) {
