@@ -350,12 +350,19 @@ fn local(packages_dir: &Path, manifest: &str, notes: &mut Vec<String>) -> Vec<Pa
     };
     let model = Manifest::from_ast(parsed.value.as_ref());
     let deps = model.dependencies();
+    // Unity uses the last of duplicate entries: the index of each name's last one, so that
+    // skipping the earlier ones stays linear in the number of dependencies.
+    let last: std::collections::HashMap<&str, usize> = deps
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.value.as_str(), i))
+        .collect();
     let mut out = Vec::new();
     for (i, dep) in deps.iter().enumerate() {
         let Some(version) = &dep.version else {
             continue;
         };
-        if deps[i + 1..].iter().any(|d| d.name.value == dep.name.value) {
+        if last.get(dep.name.value.as_str()) != Some(&i) {
             continue;
         }
         let Some(spec_path) = version.value.strip_prefix("file:") else {

@@ -56,14 +56,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut requests: Vec<(Option<&crate::project::Package>, &str)> = Vec::new();
         for by in &package.requested_by {
             if by == "manifest" {
-                if let Some(v) = ctx
-                    .manifest
-                    .dependencies()
-                    .iter()
-                    .rev()
-                    .find(|d| d.name.value == name)
-                    .and_then(|d| d.version.as_ref())
-                {
+                if let Some(v) = ctx.dependency(name).and_then(|d| d.version.as_ref()) {
                     requests.push((None, v.value.as_str()));
                 }
             } else if let Some(parent) = graph.package(by)

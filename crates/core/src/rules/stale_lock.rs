@@ -120,12 +120,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             (scope.span, scope.value.clone())
         });
         let now = format!("{now_name} ({})", redact(now_url));
-        let direct = ctx
-            .manifest
-            .dependencies()
-            .iter()
-            .rev()
-            .find(|d| d.name.value == entry.name);
+        let direct = ctx.dependency(&entry.name);
         if let Some(dep) = direct {
             let mut d = Diagnostic::new(
                 &STALE_LOCK,
