@@ -293,7 +293,10 @@ fn finish(
     };
     let project = project_input
         .as_ref()
-        .map(project::check::ProjectContext::new);
+        .map(|input| {
+            let parsed = ast.is_some().then_some((&manifest, &resolver));
+            project::check::ProjectContext::new(input, parsed)
+        });
     let ctx = rules::Context {
         text,
         kind: options.kind,

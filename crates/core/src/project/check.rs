@@ -79,8 +79,16 @@ impl PackageJson {
 }
 
 impl<'a> ProjectContext<'a> {
-    pub fn new(input: &'a ProjectInput<'a>) -> Self {
-        let graph = super::resolve(input);
+    /// The project around `input.manifest`, with the model (and resolver) the lint has made
+    /// of it; `None` when it does not parse.
+    pub fn new(
+        input: &'a ProjectInput<'a>,
+        manifest: Option<(&Manifest, &crate::resolve::Resolver)>,
+    ) -> Self {
+        let graph = match manifest {
+            Some((manifest, resolver)) => super::resolve_parsed(input, manifest, resolver),
+            None => ProjectGraph::unparsed(),
+        };
         Self {
             input,
             disk: parse_disk(input),

@@ -170,8 +170,8 @@ struct Walk {
 
 struct Context<'a, 'i> {
     input: &'a ProjectInput<'i>,
-    manifest: Manifest,
-    resolver: Resolver,
+    manifest: &'a Manifest,
+    resolver: &'a Resolver,
     lock: HashMap<String, LockRecord>,
     rule: Rule,
     strategy: Strategy,
@@ -183,24 +183,28 @@ struct Context<'a, 'i> {
     named: Vec<(String, String)>,
 }
 
-/// Builds the graph of every package Unity would install for this project.
+/// Builds the graph of every package Unity would install for this project, parsing
+/// `input.manifest`. [`crate::lint`] builds it from the model it has already made
+/// ([`resolve_parsed`]).
 pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
-    let mut unknown = Vec::new();
     let manifest_text = input
         .manifest
         .strip_prefix('\u{feff}')
         .unwrap_or(input.manifest);
     let manifest = match crate::parse::parse(manifest_text) {
         Ok(parsed) => Manifest::from_ast(parsed.value.as_ref()),
-        Err(_) => {
-            unknown.push("Packages/manifest.json does not parse: no package is known".to_string());
-            return ProjectGraph {
-                packages: Vec::new(),
-                unknown,
-            };
-        }
+        Err(_) => return ProjectGraph::unparsed(),
     };
-    let resolver = Resolver::new(&manifest);
+    resolve_parsed(input, &manifest, &Resolver::new(&manifest))
+}
+
+/// [`resolve`] with the manifest already parsed (`input.manifest` is not read): the model of
+/// `input.manifest` and its resolver.
+pub fn resolve_parsed(
+    input: &ProjectInput<'_>,
+    manifest: &Manifest,
+    resolver: &Resolver,
+) -> ProjectGraph {
     let editor = input
         .project_version
         .and_then(EditorVersion::from_project_version);
@@ -214,6 +218,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
         .and_then(|s| Strategy::parse(&s.value))
         .unwrap_or_default();
     let lock = input.lock.map(read_lock).unwrap_or_default();
+    let mut unknown = Vec::new();
     let mut cx = Context {
         input,
         manifest,
@@ -243,7 +248,7 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
         ));
     }
     let mut graph = cx.finish(&walk, unknown);
-    scrub(&mut graph.unknown, &cx.manifest);
+    scrub(&mut graph.unknown, cx.manifest);
     graph
 }
 

@@ -20,7 +20,7 @@ mod ordered;
 pub mod select;
 
 pub use editor::EditorVersion;
-pub use graph::resolve;
+pub use graph::{resolve, resolve_parsed};
 pub use lockfile::lock_text;
 
 /// The texts of a project's files. Paths are for messages only, `/`-separated and relative to
@@ -144,6 +144,14 @@ pub struct ProjectGraph {
 }
 
 impl ProjectGraph {
+    /// The graph of a project whose manifest does not parse: nothing is known.
+    pub fn unparsed() -> Self {
+        Self {
+            packages: Vec::new(),
+            unknown: vec!["Packages/manifest.json does not parse: no package is known".to_string()],
+        }
+    }
+
     pub fn package(&self, name: &str) -> Option<&Package> {
         self.packages
             .binary_search_by(|p| p.name.as_str().cmp(name))
