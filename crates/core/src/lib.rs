@@ -94,6 +94,11 @@ pub struct LintOptions<'a> {
     /// version). `None` lints the manifest alone. Its `manifest` is not read: the linted text
     /// takes its place, so that an editor's buffer is checked against the files as last read.
     pub project: Option<&'a project::ProjectInput<'a>>,
+    /// `lock` and `project`'s other files already parsed, for a caller that lints the same
+    /// project many times (the language server, on every keystroke): made once with
+    /// [`project::Prepared::new`]`(lock, project)`. Ignored, and the texts parsed anew, when it
+    /// was made from other texts; `None` parses them on every lint.
+    pub prepared: Option<&'a project::Prepared>,
 }
 
 /// The result of linting one manifest.
@@ -277,10 +282,6 @@ fn finish(
     // ignores there): the manifest model of them serves the shared rules and the secret scrub.
     let manifest = Manifest::from_ast(ast);
     let resolver = Resolver::new(&manifest);
-    let lock = match options.kind {
-        FileKind::Manifest => options.lock.map(lock::parse_lock),
-        FileKind::Package => None,
-    };
     let package = (options.kind == FileKind::Package).then(|| package::PackageJson::from_ast(ast));
     // The project diagnostics are about a project manifest and the project around it.
     // The graph follows the linted text (an editor's buffer), not the manifest as last read.
@@ -291,12 +292,27 @@ fn finish(
         }),
         FileKind::Package => None,
     };
-    let project = project_input
-        .as_ref()
-        .map(|input| {
-            let parsed = ast.is_some().then_some((&manifest, &resolver));
-            project::check::ProjectContext::new(input, parsed)
-        });
+    // The lock and the project's package.json files: parsed once by a caller that keeps them
+    // (`options.prepared`), else here.
+    let (lock_text, project_files) = match options.kind {
+        FileKind::Manifest => (options.lock, project_input.as_ref()),
+        FileKind::Package => (None, None),
+    };
+    let made;
+    let prepared = match options
+        .prepared
+        .filter(|p| p.is_for(lock_text, project_files))
+    {
+        Some(prepared) => prepared,
+        None => {
+            made = project::Prepared::new(lock_text, project_files);
+            &made
+        }
+    };
+    let project = project_input.as_ref().map(|input| {
+        let parsed = ast.is_some().then_some((&manifest, &resolver));
+        project::check::ProjectContext::new(input, parsed, prepared)
+    });
     let ctx = rules::Context {
         text,
         kind: options.kind,
@@ -306,7 +322,7 @@ fn finish(
         resolver: &resolver,
         facts: options.facts,
         input: &input,
-        lock: lock.as_ref(),
+        lock: prepared.lock.as_ref(),
         project: project.as_ref(),
         caches: rules::Caches::default(),
     };

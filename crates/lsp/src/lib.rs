@@ -202,6 +202,7 @@ fn lint_options<'a>(
         levels,
         lock: project.lock.as_deref(),
         project: input,
+        prepared: project.prepared.get(),
         ..LintOptions::default()
     }
 }
@@ -338,6 +339,7 @@ impl Shared {
             project.disk = doc.project.disk.clone();
             let (id, text) = (doc.id, doc.current.text.clone());
             if project != doc.project {
+                project.prepare();
                 doc.project = project;
                 let input = doc.project.input();
                 let snapshot = document::Snapshot::new(
@@ -383,7 +385,7 @@ impl Shared {
             if doc.project.disk.as_deref() == Some(&disk) {
                 return;
             }
-            doc.project.disk = Some(Arc::new(disk));
+            doc.project.set_disk(Some(Arc::new(disk)));
             let input = doc.project.input();
             let snapshot = document::Snapshot::new(
                 doc.current.text.clone(),
@@ -998,7 +1000,7 @@ impl LanguageServer for Backend {
         self.shared.project_warnings(&warnings);
         if let Some(disk) = disk {
             self.shared.project_warnings(&disk.notes);
-            project.disk = Some(Arc::new(disk));
+            project.set_disk(Some(Arc::new(disk)));
         }
         let input = project.input();
         let options = lint_options(&st.settings, None, &project, input.as_ref());

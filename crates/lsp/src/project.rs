@@ -27,13 +27,33 @@ pub struct ProjectFiles {
     /// Whether the document is a project manifest or a package's `package.json` (by its name).
     pub kind: manifest_lint_core::FileKind,
     /// The text of `packages-lock.json` beside the manifest.
-    pub lock: Option<String>,
+    pub lock: Option<Arc<str>>,
     /// The `[rules]` of the `manifest-lint.toml` that applies.
     pub levels: HashMap<String, RuleLevel>,
     /// That file, when there is one.
     pub config: Option<PathBuf>,
     /// The project around a manifest named `manifest.json`, once read ([`read_disk`]).
     pub disk: Option<Arc<manifest_lint_files::Project>>,
+    /// The lock and `disk` parsed once for every keystroke's lint ([`ProjectFiles::prepare`]
+    /// after changing them; a lint given a stale one parses the texts itself).
+    pub prepared: PreparedFiles,
+}
+
+/// [`manifest_lint_core::project::Prepared`] of a [`ProjectFiles`]' texts: derived from the
+/// other fields, so it takes no part in comparing two of them.
+#[derive(Debug, Clone, Default)]
+pub struct PreparedFiles(Option<Arc<manifest_lint_core::project::Prepared>>);
+
+impl PartialEq for PreparedFiles {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl PreparedFiles {
+    pub fn get(&self) -> Option<&manifest_lint_core::project::Prepared> {
+        self.0.as_deref()
+    }
 }
 
 /// The files watched for the project diagnostics, besides the lock file and the configuration.
@@ -79,6 +99,29 @@ impl ProjectFiles {
             .map(manifest_lint_files::Project::input)
     }
 
+    /// Parses the lock and the project's other files for the lints to come (the language
+    /// server lints on every keystroke; these files change only on disk). Call it after
+    /// changing `lock` or `disk`.
+    pub fn prepare(&mut self) {
+        let input = self.input();
+        let prepared = match self.kind {
+            manifest_lint_core::FileKind::Manifest => {
+                manifest_lint_core::project::Prepared::new(self.lock.as_deref(), input.as_ref())
+            }
+            manifest_lint_core::FileKind::Package => {
+                manifest_lint_core::project::Prepared::new(None, None)
+            }
+        };
+        drop(input);
+        self.prepared = PreparedFiles(Some(Arc::new(prepared)));
+    }
+
+    /// Sets the project read from disk, and prepares it.
+    pub fn set_disk(&mut self, disk: Option<Arc<manifest_lint_files::Project>>) {
+        self.disk = disk;
+        self.prepare();
+    }
+
     /// Reads the files for the manifest at `uri`; problems are described in `warnings`.
     pub fn load(uri: &Uri, warnings: &mut Vec<String>) -> ProjectFiles {
         let kind = if crate::package::is_package_json(uri) {
@@ -98,7 +141,9 @@ impl ProjectFiles {
         };
         // A package.json has no lock file of its own.
         let lock = match kind {
-            manifest_lint_core::FileKind::Manifest => read_lock(&dir.join(LOCK_FILE), warnings),
+            manifest_lint_core::FileKind::Manifest => {
+                read_lock(&dir.join(LOCK_FILE), warnings).map(Arc::from)
+            }
             manifest_lint_core::FileKind::Package => None,
         };
         let mut files = ProjectFiles { lock, ..none };
@@ -118,6 +163,7 @@ impl ProjectFiles {
             }
             files.config = Some(path);
         }
+        files.prepare();
         files
     }
 }

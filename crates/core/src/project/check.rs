@@ -22,7 +22,7 @@ pub struct ProjectContext<'a> {
     pub input: &'a ProjectInput<'a>,
     /// The `package.json` of each of `input.packages` (same order), parsed; `None` when it is
     /// missing or not a JSON object.
-    pub disk: Vec<Option<PackageJson>>,
+    pub disk: &'a [Option<PackageJson>],
     /// What Unity would install ([`super::resolve`]).
     pub graph: ProjectGraph,
     /// The project's Editor, from `ProjectSettings/ProjectVersion.txt`.
@@ -45,11 +45,16 @@ pub struct PackageJson {
 impl PackageJson {
     /// Parses a `package.json` text; `None` when it is not a JSON object (its own lint says so).
     pub fn parse(text: &str) -> Option<Self> {
-        // One strict serde_json pass (`super::ordered`); the last of duplicate keys wins, as
-        // in a `serde_json::Value`.
-        let root @ super::ordered::Node::Obj(_) = super::ordered::Node::parse(text).ok()? else {
+        // One strict serde_json pass (`super::ordered`).
+        Self::from_node(&super::ordered::Node::parse(text).ok()?)
+    }
+
+    /// From a parsed `package.json`; the last of duplicate keys wins, as in a
+    /// `serde_json::Value`.
+    pub(crate) fn from_node(root: &super::ordered::Node) -> Option<Self> {
+        if !matches!(root, super::ordered::Node::Obj(_)) {
             return None;
-        };
+        }
         let string = |key: &str| {
             root.member(key)
                 .and_then(|v| v.as_str())
@@ -80,29 +85,31 @@ impl PackageJson {
 
 impl<'a> ProjectContext<'a> {
     /// The project around `input.manifest`, with the model (and resolver) the lint has made
-    /// of it; `None` when it does not parse.
+    /// of it (`None` when it does not parse) and the project's other files parsed
+    /// ([`super::Prepared::new`] of `input`).
     pub fn new(
         input: &'a ProjectInput<'a>,
         manifest: Option<(&Manifest, &crate::resolve::Resolver)>,
+        prepared: &'a super::Prepared,
     ) -> Self {
         let graph = match manifest {
-            Some((manifest, resolver)) => super::resolve_parsed(input, manifest, resolver),
+            Some((manifest, resolver)) => {
+                super::resolve_parsed(input, manifest, resolver, prepared)
+            }
             None => ProjectGraph::unparsed(),
         };
         Self {
             input,
-            disk: parse_disk(input),
+            disk: &prepared.disk,
             reach: reach(&graph),
             graph,
-            editor: input
-                .project_version
-                .and_then(EditorVersion::from_project_version),
+            editor: prepared.editor.clone(),
         }
     }
 
     /// Whether an embedded package goes by `name` (it then wins over the manifest's entry).
     pub fn is_embedded(&self, name: &str) -> bool {
-        embedded_names(self.input, &self.disk).any(|n| n == name)
+        embedded_names(self.input, self.disk).any(|n| n == name)
     }
 
     /// The `package.json` of the package on disk that the graph installs as `package`
@@ -112,7 +119,7 @@ impl<'a> ProjectContext<'a> {
             .input
             .packages
             .iter()
-            .zip(&self.disk)
+            .zip(self.disk)
             .position(|(p, json)| match (&p.origin, package.source) {
                 (Origin::Embedded { .. }, Source::Embedded) => {
                     json.as_ref().and_then(|j| j.name.as_deref()) == Some(package.name.as_str())

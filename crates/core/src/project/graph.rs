@@ -25,7 +25,6 @@ use std::collections::{BTreeMap, VecDeque};
 // 50-package project's check).
 use rustc_hash::FxHashMap as HashMap;
 
-use super::editor::EditorVersion;
 use super::ordered::Node;
 use super::select::{self, Request, Rule, Strategy};
 use super::{Missing, Origin, Package, ProjectGraph, ProjectInput, Source};
@@ -42,7 +41,7 @@ pub const MAX_PACKAGES: usize = 100_000;
 
 /// What the lock file records for one package (all that resolution reads of it).
 #[derive(Debug, Clone, Default)]
-struct LockRecord {
+pub(crate) struct LockRecord {
     version: Option<String>,
     source: Option<String>,
     url: Option<String>,
@@ -50,7 +49,7 @@ struct LockRecord {
     dependencies: Option<Vec<(String, String)>>,
 }
 
-fn read_lock(text: &str) -> HashMap<String, LockRecord> {
+pub(crate) fn read_lock(text: &str) -> HashMap<String, LockRecord> {
     let Some(root) = strict_object(text) else {
         return HashMap::default();
     };
@@ -116,13 +115,17 @@ fn last_of_each(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 /// What a `package.json` says that resolution needs.
-struct PackageJson {
+#[derive(Debug, Clone)]
+pub(crate) struct PackageJson {
     name: String,
     dependencies: Vec<(String, String)>,
 }
 
-fn read_package_json(text: &str) -> Result<PackageJson, String> {
-    let root = match Node::parse(text) {
+/// [`PackageJson`] from a `package.json`'s parse ([`Node::parse`]), or why there is none.
+pub(crate) fn read_package_json(
+    parsed: &Result<Node, serde_json::Error>,
+) -> Result<PackageJson, String> {
+    let root = match parsed {
         Ok(root @ Node::Obj(_)) => root,
         Ok(_) => return Err("its root is not an object".into()),
         Err(e) => return Err(format!("not valid JSON ({e})")),
@@ -172,7 +175,9 @@ struct Context<'a, 'i> {
     input: &'a ProjectInput<'i>,
     manifest: &'a Manifest,
     resolver: &'a Resolver,
-    lock: HashMap<String, LockRecord>,
+    lock: &'a HashMap<String, LockRecord>,
+    /// What resolution needs of each of `input.packages` (same order).
+    packages: &'a [Result<PackageJson, String>],
     rule: Rule,
     strategy: Strategy,
     fixed: BTreeMap<String, Fixed>,
@@ -195,20 +200,20 @@ pub fn resolve(input: &ProjectInput<'_>) -> ProjectGraph {
         Ok(parsed) => Manifest::from_ast(parsed.value.as_ref()),
         Err(_) => return ProjectGraph::unparsed(),
     };
-    resolve_parsed(input, &manifest, &Resolver::new(&manifest))
+    let prepared = super::Prepared::new(None, Some(input));
+    resolve_parsed(input, &manifest, &Resolver::new(&manifest), &prepared)
 }
 
 /// [`resolve`] with the manifest already parsed (`input.manifest` is not read): the model of
-/// `input.manifest` and its resolver.
+/// `input.manifest`, its resolver, and the project's other files parsed
+/// ([`super::Prepared::new`] of `input`).
 pub fn resolve_parsed(
     input: &ProjectInput<'_>,
     manifest: &Manifest,
     resolver: &Resolver,
+    prepared: &super::Prepared,
 ) -> ProjectGraph {
-    let editor = input
-        .project_version
-        .and_then(EditorVersion::from_project_version);
-    let rule = match &editor {
+    let rule = match &prepared.editor {
         Some(e) if !e.selects_highest() => Rule::FewestLevels,
         _ => Rule::Highest,
     };
@@ -217,13 +222,13 @@ pub fn resolve_parsed(
         .as_ref()
         .and_then(|s| Strategy::parse(&s.value))
         .unwrap_or_default();
-    let lock = input.lock.map(read_lock).unwrap_or_default();
     let mut unknown = Vec::new();
     let mut cx = Context {
         input,
         manifest,
         resolver,
-        lock,
+        lock: &prepared.records,
+        packages: &prepared.resolution,
         rule,
         strategy,
         fixed: BTreeMap::new(),
@@ -281,27 +286,16 @@ fn scrub(lines: &mut [String], manifest: &Manifest) {
 impl Context<'_, '_> {
     /// Embedded packages, then the manifest's dependencies.
     fn roots(&mut self, unknown: &mut Vec<String>) {
-        for package in &self.input.packages {
+        for (package, json) in self.input.packages.iter().zip(self.packages) {
             let Origin::Embedded { dir } = &package.origin else {
                 continue;
             };
-            let text = match &package.text {
-                Ok(text) => text,
-                Err(missing) => {
-                    unknown.push(format!(
-                        "{}: {}: the embedded package is not known",
-                        package.path,
-                        missing_words(missing)
-                    ));
-                    continue;
-                }
-            };
-            match read_package_json(text) {
+            match json {
                 Ok(json) => {
-                    self.fixed.entry(json.name).or_insert(Fixed {
+                    self.fixed.entry(json.name.clone()).or_insert(Fixed {
                         version: format!("file:{dir}"),
                         source: Source::Embedded,
-                        dependencies: Ok(json.dependencies),
+                        dependencies: Ok(json.dependencies.clone()),
                         hash: None,
                     });
                 }
@@ -370,23 +364,29 @@ impl Context<'_, '_> {
         } else {
             Source::Local
         };
-        let on_disk = self.input.packages.iter().find(|p| match &p.origin {
-            Origin::Local { dependency, .. } | Origin::LocalTarball { dependency, .. } => {
-                dependency == name
-            }
-            Origin::Embedded { .. } => false,
-        });
+        let on_disk = self
+            .input
+            .packages
+            .iter()
+            .zip(self.packages)
+            .find(|(p, _)| match &p.origin {
+                Origin::Local { dependency, .. } | Origin::LocalTarball { dependency, .. } => {
+                    dependency == name
+                }
+                Origin::Embedded { .. } => false,
+            });
         let from_lock = || {
             self.lock
                 .get(name)
                 .filter(|r| matches!(r.source.as_deref(), Some("local" | "local-tarball")))
                 .and_then(|r| r.dependencies.clone())
         };
-        let dependencies = match on_disk.map(|p| (&p.path, &p.text)) {
-            Some((_, Ok(text))) => read_package_json(text)
-                .map(|j| j.dependencies)
-                .or_else(|why| from_lock().ok_or(why)),
-            Some((path, Err(missing))) => from_lock().ok_or_else(|| {
+        let dependencies = match on_disk.map(|(p, json)| (&p.path, &p.text, json)) {
+            Some((_, Ok(_), json)) => json
+                .as_ref()
+                .map(|j| j.dependencies.clone())
+                .or_else(|why| from_lock().ok_or_else(|| why.clone())),
+            Some((path, Err(missing), _)) => from_lock().ok_or_else(|| {
                 format!(
                     "{path}: {}: its dependencies are unknown",
                     missing_words(missing)
@@ -779,7 +779,7 @@ fn leads_to(manifest: bool, requested: &str, chosen: &str) -> bool {
     !manifest || requested == chosen
 }
 
-fn missing_words(missing: &Missing) -> String {
+pub(crate) fn missing_words(missing: &Missing) -> String {
     match missing {
         Missing::NotFound => "not found".to_string(),
         Missing::NoPackageJson => "no package.json".to_string(),

@@ -17,11 +17,13 @@ pub mod editor;
 mod graph;
 mod lockfile;
 mod ordered;
+mod prepared;
 pub mod select;
 
 pub use editor::EditorVersion;
 pub use graph::{resolve, resolve_parsed};
 pub use lockfile::lock_text;
+pub use prepared::Prepared;
 
 /// The texts of a project's files. Paths are for messages only, `/`-separated and relative to
 /// the project folder (the folder that holds `Packages/manifest.json`).
