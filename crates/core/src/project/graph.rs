@@ -169,6 +169,12 @@ struct Walk {
     order: Vec<String>,
     /// Whether [`MAX_PACKAGES`] left packages out.
     capped: bool,
+    /// The version [`Context::pick`] chose when the walk reached a package, and how many
+    /// requests it had then: [`Context::choose`] picks again only when more came later.
+    picked: HashMap<String, (usize, Option<String>)>,
+    /// The dependencies of each requested package at its walked version
+    /// ([`Context::dependencies`]), for [`Context::finish`].
+    found: HashMap<String, Result<Vec<(String, String)>, String>>,
 }
 
 struct Context<'a, 'i> {
@@ -283,7 +289,7 @@ fn scrub(lines: &mut [String], manifest: &Manifest) {
     }
 }
 
-impl Context<'_, '_> {
+impl<'a> Context<'a, '_> {
     /// Embedded packages, then the manifest's dependencies.
     fn roots(&mut self, unknown: &mut Vec<String>) {
         for (package, json) in self.input.packages.iter().zip(self.packages) {
@@ -421,13 +427,14 @@ impl Context<'_, '_> {
     }
 
     /// The registry a package resolves to through the project's scopes.
-    fn registry(&self, name: &str) -> String {
+    fn registry(&self, name: &str) -> &'a str {
+        let manifest: &'a Manifest = self.manifest;
         match self.resolver.resolve(name).winner {
-            Some(w) => match &self.manifest.registries()[w.registry].url {
-                Some(url) => url.value.clone(),
-                None => self.manifest.default_registry_url().to_string(),
+            Some(w) => match &manifest.registries()[w.registry].url {
+                Some(url) => &url.value,
+                None => manifest.default_registry_url(),
             },
-            None => self.manifest.default_registry_url().to_string(),
+            None => manifest.default_registry_url(),
         }
     }
 
@@ -435,7 +442,7 @@ impl Context<'_, '_> {
         self.input
             .packuments?
             .registries
-            .get(&self.registry(name))?
+            .get(self.registry(name))?
             .get(name)
     }
 
@@ -456,12 +463,12 @@ impl Context<'_, '_> {
                 Some(info) => Ok(info.dependencies.clone()),
                 None => Err(format!(
                     "{} has no version {version}",
-                    crate::url::redact(&self.registry(name))
+                    crate::url::redact(self.registry(name))
                 )),
             },
             Some(super::PackumentStatus::NotFound) => Err(format!(
                 "not found on {}",
-                crate::url::redact(&self.registry(name))
+                crate::url::redact(self.registry(name))
             )),
             Some(super::PackumentStatus::Unknown(why)) => {
                 from_lock().ok_or_else(|| why.clone())
@@ -533,7 +540,7 @@ impl Context<'_, '_> {
         let same_registry = record
             .url
             .as_deref()
-            .is_none_or(|u| crate::lock::same_registry(u, &self.registry(name)));
+            .is_none_or(|u| crate::lock::same_registry(u, self.registry(name)));
         let still_there = available.is_none_or(|a| a.contains(&locked.as_str()));
         match (
             semver::Version::parse(locked),
@@ -552,6 +559,8 @@ impl Context<'_, '_> {
             levels: HashMap::default(),
             order: Vec::new(),
             capped: false,
+            picked: HashMap::default(),
+            found: HashMap::default(),
         };
         let mut queue: VecDeque<(String, u32)> = VecDeque::new();
         for name in self.fixed.keys() {
@@ -584,12 +593,19 @@ impl Context<'_, '_> {
                     let requests = walk.requests.get(&name).map_or(&[][..], Vec::as_slice);
                     let version = match prev.get(&name) {
                         Some(v) => Some(v.clone()),
-                        None => self.pick(&name, requests),
+                        None => {
+                            let picked = self.pick(&name, requests);
+                            walk.picked
+                                .insert(name.clone(), (requests.len(), picked.clone()));
+                            picked
+                        }
                     };
                     let Some(version) = version else {
                         continue;
                     };
-                    let deps = self.dependencies(&name, &version).unwrap_or_default();
+                    let found = self.dependencies(&name, &version);
+                    let deps = found.clone().unwrap_or_default();
+                    walk.found.insert(name.clone(), found);
                     walk.used.insert(name.clone(), version);
                     deps
                 }
@@ -620,7 +636,11 @@ impl Context<'_, '_> {
             .filter(|n| !self.fixed.contains_key(*n))
             .filter_map(|n| {
                 let requests = walk.requests.get(n).map_or(&[][..], Vec::as_slice);
-                Some((n.clone(), self.pick(n, requests)?))
+                let picked = match walk.picked.get(n) {
+                    Some((count, picked)) if *count == requests.len() => picked.clone(),
+                    _ => self.pick(n, requests),
+                };
+                Some((n.clone(), picked?))
             })
             .collect()
     }
@@ -717,15 +737,13 @@ impl Context<'_, '_> {
                     let (source, registry) = if builtin {
                         (Source::Builtin, None)
                     } else {
-                        (Source::Registry, Some(self.registry(name)))
+                        (Source::Registry, Some(self.registry(name).to_string()))
                     };
-                    (
-                        version.clone(),
-                        source,
-                        registry,
-                        self.dependencies(name, version),
-                        None,
-                    )
+                    let found = match walk.found.get(name) {
+                        Some(found) => found.clone(),
+                        None => self.dependencies(name, version),
+                    };
+                    (version.clone(), source, registry, found, None)
                 }
             };
             let declared = match deps {
