@@ -6,6 +6,10 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use crate::text::Span;
 
+pub mod fast;
+
+pub use fast::parse_strict;
+
 /// Nesting deeper than this is refused (as the parser itself does): no Unity manifest comes
 /// near it, and it keeps every walk over the tree shallow.
 pub const MAX_DEPTH: usize = 512;
