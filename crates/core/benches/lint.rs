@@ -106,14 +106,14 @@ fn parsing(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("jsonc-parser", |b| {
-        b.iter(|| parse::parse(black_box(&text)).is_ok())
+        b.iter(|| parse::parse_permissive(black_box(&text)).is_ok())
     });
     group.bench_function("strict-check", |b| {
         b.iter(|| parse::strict_check(black_box(&text)).is_ok())
     });
     group.bench_function("jsonc-parser+strict-check", |b| {
         b.iter(|| {
-            let parsed = parse::parse(black_box(&text));
+            let parsed = parse::parse_permissive(black_box(&text));
             (
                 parsed.is_ok(),
                 parse::strict_check(black_box(&text)).is_ok(),

@@ -13,9 +13,9 @@ fn main() {
     };
     let text = std::fs::read_to_string(path).expect("read");
     let parsed = match mode.as_str() {
-        "jsonc" => parse::parse(&text).is_ok(),
+        "jsonc" => parse::parse_permissive(&text).is_ok(),
         "strict" => parse::strict_check(&text).is_ok(),
-        "both" => parse::parse(&text).is_ok() && parse::strict_check(&text).is_ok(),
+        "both" => parse::parse_permissive(&text).is_ok() && parse::strict_check(&text).is_ok(),
         "fast" => parse::parse_strict(&text).is_some(),
         _ => {
             eprintln!("unknown mode {mode}");

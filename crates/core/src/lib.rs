@@ -256,7 +256,7 @@ pub fn lint(text: &str, options: &LintOptions<'_>) -> Analysis {
     if let Some(value) = parse::parse_strict(parse_text) {
         return finish(text, Some(&value), input, options);
     }
-    let parsed = match parse::parse(parse_text) {
+    let parsed = match parse::parse_permissive(parse_text) {
         Ok(parsed) => parsed,
         Err(err) => {
             input.syntax_error = Some(err);

@@ -1,8 +1,9 @@
 //! The strict fast parser ([`parse::parse_strict`]) against today's two passes, jsonc-parser's
-//! permissive tree ([`parse::parse`]) and serde_json's strictness check
+//! permissive tree ([`parse::parse_permissive`]) and serde_json's strictness check
 //! ([`parse::strict_check`]): on every input, the fast parser succeeds exactly when both of
 //! those do, and then its tree is jsonc-parser's, down to every range and to whether each
-//! string is borrowed. Inputs: every JSON file of the repository, the shared corpus of real
+//! string is borrowed; and [`parse::parse`] (the fast parser, or else jsonc-parser) gives
+//! what jsonc-parser alone gives. Inputs: every JSON file of the repository, the shared corpus of real
 //! projects (when it is beside the repository), generated manifests, random JSON, random
 //! mutations of JSON, and a list of departures from strict JSON.
 
@@ -27,7 +28,7 @@ fn blank_bom(text: &str) -> Cow<'_, str> {
 /// The differential check on one text. Returns whether the fast parser took it.
 fn check(text: &str) -> bool {
     let fast = parse::parse_strict(text);
-    let permissive = parse::parse(text);
+    let permissive = parse::parse_permissive(text);
     let strict = parse::strict_check(text).is_ok();
     let both = strict && permissive.as_ref().is_ok_and(|p| p.value.is_some());
     assert_eq!(
@@ -43,6 +44,11 @@ fn check(text: &str) -> bool {
         },
         excerpt(text)
     );
+    match (&parse::parse(text), &permissive) {
+        (Ok(a), Ok(b)) => assert!(a.value == b.value, "parse differs: {}", excerpt(text)),
+        (Err(a), Err(b)) => assert_eq!(a, b, "{}", excerpt(text)),
+        _ => panic!("parse and parse_permissive disagree on {}", excerpt(text)),
+    }
     if let Some(fast) = fast {
         let expected = permissive.unwrap().value.unwrap();
         assert!(

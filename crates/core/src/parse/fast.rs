@@ -1,5 +1,5 @@
 //! The fast path for strict JSON: one hand-written pass over the bytes that builds the very tree
-//! [`super::parse`] (jsonc-parser) builds, and at the same time proves the text strict, so the
+//! [`super::parse_permissive`] (jsonc-parser) builds, and at the same time proves the text strict, so the
 //! second pass of [`super::strict_check`] is not needed.
 //!
 //! It accepts only what both of today's passes accept: RFC 8259 JSON as serde_json reads it
@@ -23,7 +23,7 @@ use jsonc_parser::common::Range;
 use super::MAX_DEPTH;
 
 /// Parses `text` if it is strict JSON (one value, with only JSON whitespace around it), into
-/// the tree [`super::parse`] would give; `None` for anything else. Never panics.
+/// the tree [`super::parse_permissive`] would give; `None` for anything else. Never panics.
 pub fn parse_strict(text: &str) -> Option<Value<'_>> {
     let mut parser = Parser {
         text,
