@@ -248,6 +248,17 @@ impl Gen {
         for _ in 0..self.rng.below(4) {
             out.push(self.rng.pick(&[' ', ' ', '\n', '\t', '\r']));
         }
+        if self.rng.chance(3) {
+            // A line break and indentation, of every length around the eight bytes the
+            // parser skips at once.
+            out.push('\n');
+            for _ in 0..self.rng.below(20) {
+                out.push(' ');
+            }
+            if self.rng.chance(4) {
+                out.push(self.rng.pick(&['\t', '\r', '\n']));
+            }
+        }
         if self.dirty && self.rng.chance(200) {
             out.push(
                 self.rng
