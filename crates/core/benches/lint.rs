@@ -1,7 +1,9 @@
 //! Core benchmarks: a typical manifest's lint (the bundled sample project, and the real
 //! manifests of the shared corpus when it is beside the repository), generated manifests of
 //! growing size (time should grow linearly), resolution alone, and the fix engine on many
-//! fixes (`-- fix`; linear too).
+//! fixes (`-- fix`; linear too), and the parse of the 5 MB manifest alone: today's two passes
+//! (jsonc-parser's permissive tree, serde_json's strictness check) against the strict fast
+//! parser that does both at once.
 //!
 //! `cargo bench -p manifest-lint-core --bench lint`. The whole-CLI comparison with `jq` is
 //! `bench/run.sh`. Without `../shared/corpus` (a plain clone), the corpus group is skipped with
@@ -11,7 +13,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use manifest_lint_core::{LintOptions, lint};
+use manifest_lint_core::{LintOptions, lint, parse};
 
 mod generate;
 
@@ -96,6 +98,34 @@ fn resolution(c: &mut Criterion) {
     group.finish();
 }
 
+/// The parse alone, on the 5 MB generated manifest: each pass of the permissive path, both
+/// (what `lint` did for strict text before the fast parser), and the fast parser.
+fn parsing(c: &mut Criterion) {
+    let text = generate::manifest(4000, 10, 3);
+    let mut group = c.benchmark_group("parse");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("jsonc-parser", |b| {
+        b.iter(|| parse::parse_permissive(black_box(&text)).is_ok())
+    });
+    group.bench_function("strict-check", |b| {
+        b.iter(|| parse::strict_check(black_box(&text)).is_ok())
+    });
+    group.bench_function("jsonc-parser+strict-check", |b| {
+        b.iter(|| {
+            let parsed = parse::parse_permissive(black_box(&text));
+            (
+                parsed.is_ok(),
+                parse::strict_check(black_box(&text)).is_ok(),
+            )
+        })
+    });
+    group.bench_function("fast", |b| {
+        b.iter(|| parse::parse_strict(black_box(&text)).is_some())
+    });
+    group.finish();
+}
+
 /// `fix_all` on one registry with N copies of one scope (N - 1 `duplicate-scope` fixes in one
 /// pass): time should grow linearly with N, as `lint`'s does (it used to be quadratic: 400,000
 /// duplicates took 107 s against 1.6 s for `check`).
@@ -122,5 +152,7 @@ fn fixing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bundled, corpus, scaling, resolution, fixing);
+criterion_group!(
+    benches, bundled, corpus, scaling, resolution, fixing, parsing
+);
 criterion_main!(benches);

@@ -256,7 +256,12 @@ pub fn lint(text: &str, options: &LintOptions<'_>) -> Analysis {
         input.empty = true;
         return finish(text, None, input, options);
     }
-    let parsed = match parse::parse(parse_text) {
+    // Nearly every manifest is strict JSON: one pass proves it and builds the same tree the
+    // permissive parser would, and the strictness check is then moot.
+    if let Some(value) = parse::parse_strict(parse_text) {
+        return finish(text, Some(&value), input, options);
+    }
+    let parsed = match parse::parse_permissive(parse_text) {
         Ok(parsed) => parsed,
         Err(err) => {
             input.syntax_error = Some(err);

@@ -6,6 +6,10 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use crate::text::Span;
 
+pub mod fast;
+
+pub use fast::parse_strict;
+
 /// Nesting deeper than this is refused (as the parser itself does): no Unity manifest comes
 /// near it, and it keeps every walk over the tree shallow.
 pub const MAX_DEPTH: usize = 512;
@@ -74,7 +78,19 @@ pub struct Parsed<'a> {
 }
 
 /// Parses permissively. `text` must already have any BOM blanked out (see `lib.rs`).
+///
+/// Strict JSON (nearly every manifest and lock file) goes through [`parse_strict`], which
+/// builds the same tree in a fraction of the time; anything else through jsonc-parser
+/// ([`parse_permissive`]).
 pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
+    match parse_strict(text) {
+        Some(value) => Ok(Parsed { value: Some(value) }),
+        None => parse_permissive(text),
+    }
+}
+
+/// Parses permissively with jsonc-parser, whatever the text.
+pub fn parse_permissive(text: &str) -> Result<Parsed<'_>, SyntaxError> {
     let collect = CollectOptions {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
