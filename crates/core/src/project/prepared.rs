@@ -12,11 +12,11 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::ProjectInput;
 use super::check::PackageJson;
 use super::editor::EditorVersion;
 use super::graph::{self, LockRecord};
 use super::ordered::Node;
-use super::ProjectInput;
 use crate::lock::{LockError, LockFile};
 
 /// The parsed forms of a project's files besides the manifest.
