@@ -72,6 +72,62 @@ impl VersionProblem {
     }
 }
 
+/// What [`classify`] says of a value, in one byte: what most rules need, computed once per
+/// dependency (see `rules::Context::source_kinds`) instead of once per rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `Ok(DependencySource::Registry(_))`.
+    Registry,
+    /// `Ok(DependencySource::File)`.
+    File,
+    /// `Ok(DependencySource::Git)`.
+    Git,
+    /// `Err(_)`: [`classify`] again for the problem (rare, so its strings are made only then).
+    Invalid,
+}
+
+/// [`classify`] without its payload: a plain `MAJOR.MINOR.PATCH` (nearly every value) is
+/// settled by one pass over its bytes, without building the version.
+pub fn source_kind(value: &str) -> SourceKind {
+    if is_plain_version(value) {
+        return SourceKind::Registry;
+    }
+    match classify(value) {
+        Ok(DependencySource::Registry(_)) => SourceKind::Registry,
+        Ok(DependencySource::File) => SourceKind::File,
+        Ok(DependencySource::Git) => SourceKind::Git,
+        Err(_) => SourceKind::Invalid,
+    }
+}
+
+/// Whether [`plain_version`] would accept `value`: digits and two dots, no leading zero, each
+/// number within `u64` (at most 20 digits, and the 20-digit ones no greater than `u64::MAX`).
+fn is_plain_version(value: &str) -> bool {
+    let b = value.as_bytes();
+    let mut dots = 0;
+    let mut start = 0;
+    for i in 0..=b.len() {
+        let c = b.get(i).copied().unwrap_or(b'.');
+        if c == b'.' {
+            let part = &b[start..i];
+            let fits = match part.len() {
+                0 => false,
+                1 => true,
+                20 => part[0] != b'0' && part <= b"18446744073709551615".as_slice(),
+                n => n < 20 && part[0] != b'0',
+            };
+            if !fits {
+                return false;
+            }
+            dots += 1;
+            start = i + 1;
+        } else if !c.is_ascii_digit() {
+            return false;
+        }
+    }
+    dots == 3
+}
+
 /// Classifies a dependency value.
 pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
     // Nearly every value is a plain `MAJOR.MINOR.PATCH`: one pass over its bytes, and none of
@@ -309,6 +365,11 @@ mod tests {
             "10.20.30",
             "18446744073709551615.0.1",
             "18446744073709551616.0.1",
+            "18446744073709551614.0.1",
+            "99999999999999999999.0.1",
+            "00000000000000000001.0.1",
+            "123456789012345678901.0.1",
+            "1.2.3.",
             "01.0.0",
             "1.00.0",
             "1.0.00",
@@ -327,6 +388,7 @@ mod tests {
                 .ok()
                 .filter(|s| s.pre.is_empty() && s.build.is_empty());
             assert_eq!(plain_version(v), semver, "{v}");
+            assert_eq!(is_plain_version(v), semver.is_some(), "{v}");
         }
     }
 

@@ -83,26 +83,49 @@ pub(crate) fn problem(name: &str) -> Option<String> {
     None
 }
 
+/// What a byte may be in a plainly valid name: [`ALNUM`] (also a first byte), [`PART`] (`_`,
+/// `-`, and the alphanumerics) or [`DOT`]; 0 for any other byte.
+const NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            ALNUM | PART
+        } else if b == b'_' || b == b'-' {
+            PART
+        } else if b == b'.' {
+            DOT
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+const PART: u8 = 1;
+const DOT: u8 = 2;
+const ALNUM: u8 = 4;
+
 /// The common case in one pass over the bytes: `[a-z0-9]` first, then `[a-z0-9._-]`, no empty
-/// segment, at most 214 bytes.
+/// segment, at most 214 bytes. One table look-up per byte.
 fn is_plainly_valid(name: &str) -> bool {
     let b = name.as_bytes();
-    if b.is_empty()
-        || b.len() > 214
-        || !(b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        || b[b.len() - 1] == b'.'
-    {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if b.len() > 214 || NAME_BYTES[usize::from(first)] & ALNUM == 0 || last == b'.' {
         return false;
     }
-    let mut previous_dot = false;
+    // `previous & class & DOT` is set only for a dot after a dot.
+    let mut previous = 0u8;
+    let mut bad = false;
     for &c in b {
-        match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
-            b'.' if !previous_dot => previous_dot = true,
-            _ => return false,
-        }
+        let class = NAME_BYTES[usize::from(c)];
+        bad |= class == 0 || previous & class & DOT != 0;
+        previous = class;
     }
-    true
+    !bad
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
