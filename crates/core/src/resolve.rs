@@ -102,7 +102,20 @@ impl Resolver {
     /// The winning scope of `name` (the longest that matches), or `None` for the default
     /// registry: [`Resolver::resolve`] without the ties and losers, and without allocating.
     pub fn winner(&self, name: &str) -> Option<ScopeRef> {
-        self.matches(name).next().map(|(_, refs)| refs[0])
+        // `matches(name).next()` as a plain loop: this is every dependency's look-up, and the
+        // chained iterator cost as much as the hashing.
+        if let Some(refs) = self.scopes.get(name) {
+            return Some(refs[0]);
+        }
+        let bytes = name.as_bytes();
+        let mut end = bytes.len();
+        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
+            if let Some(refs) = self.scopes.get(&name[..dot]) {
+                return Some(refs[0]);
+            }
+            end = dot;
+        }
+        None
     }
 
     pub fn resolve(&self, name: &str) -> Resolution {
@@ -370,6 +383,39 @@ mod tests {
         assert_eq!(e.registry.name, "B");
         let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.unity.ugui");
         assert!(!e.builtin);
+    }
+
+    #[test]
+    fn names_with_many_dots_match_every_prefix() {
+        // More dots than the forward pass keeps: the longer prefixes are hashed on their own.
+        let long = (0..40)
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(".");
+        let scopes = ["p0", "p0.p1.p2", ".x", ""]
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .chain([format!("\"{}\"", &long[..long.rfind('.').unwrap()])])
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(
+            r#"{{"scopedRegistries": [{{"name": "A", "url": "https://a.example.com", "scopes": [{scopes}]}}]}}"#
+        );
+        let analysis = lint(&text, &LintOptions::default());
+        let found: Vec<&str> = analysis
+            .resolver
+            .matches(&long)
+            .map(|(prefix, _)| prefix)
+            .collect();
+        assert_eq!(found, [&long[..long.rfind('.').unwrap()], "p0.p1.p2", "p0"]);
+        let found: Vec<&str> = analysis.resolver.matches(".x.y").map(|(p, _)| p).collect();
+        assert_eq!(found, [".x", ""]);
+        assert_eq!(
+            analysis.resolver.parent("p0.p1.p2").map(|(p, _)| p),
+            Some("p0")
+        );
+        assert_eq!(analysis.resolver.declarations("p0.p1.p2").len(), 1);
+        assert!(analysis.resolver.declarations("p0.p1").is_empty());
     }
 
     #[test]
