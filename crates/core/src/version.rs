@@ -101,31 +101,33 @@ pub fn source_kind(value: &str) -> SourceKind {
 }
 
 /// Whether [`plain_version`] would accept `value`: digits and two dots, no leading zero, each
-/// number within `u64` (at most 20 digits, and the 20-digit ones no greater than `u64::MAX`).
+/// number within `u64`. Numbers of up to 19 digits always fit; a longer one is left to
+/// [`plain_version`] itself.
 fn is_plain_version(value: &str) -> bool {
-    let b = value.as_bytes();
     let mut dots = 0;
-    let mut start = 0;
-    for i in 0..=b.len() {
-        let c = b.get(i).copied().unwrap_or(b'.');
-        if c == b'.' {
-            let part = &b[start..i];
-            let fits = match part.len() {
-                0 => false,
-                1 => true,
-                20 => part[0] != b'0' && part <= b"18446744073709551615".as_slice(),
-                n => n < 20 && part[0] != b'0',
-            };
-            if !fits {
-                return false;
+    let mut digits = 0;
+    let mut leading_zero = false;
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                if leading_zero {
+                    return false;
+                }
+                leading_zero = digits == 0 && b == b'0';
+                digits += 1;
+                if digits > 19 {
+                    return plain_version(value).is_some();
+                }
             }
-            dots += 1;
-            start = i + 1;
-        } else if !c.is_ascii_digit() {
-            return false;
+            b'.' if digits > 0 && dots < 2 => {
+                dots += 1;
+                digits = 0;
+                leading_zero = false;
+            }
+            _ => return false,
         }
     }
-    dots == 3
+    dots == 2 && digits > 0
 }
 
 /// Classifies a dependency value.
