@@ -83,23 +83,25 @@ pub(crate) fn problem(name: &str) -> Option<String> {
     None
 }
 
-/// The states of [`segments_valid`]'s scan: inside a segment, right after a dot, or failed.
-const IN_SEGMENT: u8 = 0;
-const AFTER_DOT: u8 = 1;
-const FAILED: u8 = 2;
+/// The states of [`segments_valid`]'s scan: inside a segment, right after a dot, or failed;
+/// each is its row's offset in [`NEXT_STATE`].
+const IN_SEGMENT: u16 = 0;
+const AFTER_DOT: u16 = 256;
+const FAILED: u16 = 512;
 
-/// The scan's next state by state and byte: `a-z 0-9 _ -` continue a segment, a dot ends one
-/// (two in a row fail), any other byte fails; failing is final.
-const NEXT_STATE: [[u8; 256]; 3] = {
-    let mut t = [[FAILED; 256]; 3];
+/// The scan's next state by `state + byte` (masked to the table, so no bounds check): `a-z
+/// 0-9 _ -` continue a segment, a dot ends one (two in a row fail), any other byte fails;
+/// failing is final.
+const NEXT_STATE: [u16; 1024] = {
+    let mut t = [FAILED; 1024];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
         if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' {
-            t[IN_SEGMENT as usize][c] = IN_SEGMENT;
-            t[AFTER_DOT as usize][c] = IN_SEGMENT;
+            t[IN_SEGMENT as usize + c] = IN_SEGMENT;
+            t[AFTER_DOT as usize + c] = IN_SEGMENT;
         } else if b == b'.' {
-            t[IN_SEGMENT as usize][c] = AFTER_DOT;
+            t[IN_SEGMENT as usize + c] = AFTER_DOT;
         }
         c += 1;
     }
@@ -115,7 +117,7 @@ pub(super) fn segments_valid(bytes: &[u8], leading_dot_fails: bool) -> bool {
         IN_SEGMENT
     };
     for &c in bytes {
-        state = NEXT_STATE[usize::from(state)][usize::from(c)];
+        state = NEXT_STATE[(usize::from(state) + usize::from(c)) & 1023];
     }
     state != FAILED
 }
