@@ -39,6 +39,9 @@ impl Resolution {
 #[derive(Debug, Default, Clone)]
 pub struct Resolver {
     scopes: FxHashMap<String, Vec<ScopeRef>>,
+    /// Bit `n` is set when some scope is `n` bytes long (bit 63: 63 or more), so that a
+    /// prefix of a length no scope has is not hashed and looked up at all.
+    lengths: u64,
 }
 
 impl Resolver {
@@ -76,12 +79,23 @@ impl Resolver {
                 }
             }
         }
-        Self { scopes }
+        let lengths = scopes
+            .keys()
+            .fold(0, |bits, scope| bits | length_bit(scope));
+        Self { scopes, lengths }
+    }
+
+    /// The declarations of exactly `scope`, or `None`: the map, behind the length filter.
+    fn get(&self, scope: &str) -> Option<&Vec<ScopeRef>> {
+        if self.lengths & length_bit(scope) == 0 {
+            return None;
+        }
+        self.scopes.get(scope)
     }
 
     /// The registries' declarations of exactly this scope string, in manifest order.
     pub fn declarations(&self, scope: &str) -> &[ScopeRef] {
-        self.scopes.get(scope).map_or(&[], Vec::as_slice)
+        self.get(scope).map_or(&[], Vec::as_slice)
     }
 
     /// Every declared scope that matches `name` (the name itself, then each dot-prefix), longest
@@ -93,9 +107,7 @@ impl Resolver {
         let ends = std::iter::once(name.len()).chain(dots_from_end(name));
         ends.filter_map(move |end| {
             let prefix = &name[..end];
-            self.scopes
-                .get(prefix)
-                .map(|refs| (prefix, refs.as_slice()))
+            self.get(prefix).map(|refs| (prefix, refs.as_slice()))
         })
     }
 
@@ -104,13 +116,13 @@ impl Resolver {
     pub fn winner(&self, name: &str) -> Option<ScopeRef> {
         // `matches(name).next()` as a plain loop: this is every dependency's look-up, and the
         // chained iterator cost as much as the hashing.
-        if let Some(refs) = self.scopes.get(name) {
+        if let Some(refs) = self.get(name) {
             return Some(refs[0]);
         }
         let bytes = name.as_bytes();
         let mut end = bytes.len();
         while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
-            if let Some(refs) = self.scopes.get(&name[..dot]) {
+            if let Some(refs) = self.get(&name[..dot]) {
                 return Some(refs[0]);
             }
             end = dot;
@@ -139,12 +151,13 @@ impl Resolver {
     pub fn parent<'s>(&self, scope: &'s str) -> Option<(&'s str, &[ScopeRef])> {
         dots_from_end(scope)
             .map(|i| &scope[..i])
-            .find_map(|prefix| {
-                self.scopes
-                    .get(prefix)
-                    .map(|refs| (prefix, refs.as_slice()))
-            })
+            .find_map(|prefix| self.get(prefix).map(|refs| (prefix, refs.as_slice())))
     }
+}
+
+/// The bit of [`Resolver::lengths`] for a string of this length.
+fn length_bit(s: &str) -> u64 {
+    1 << s.len().min(63)
 }
 
 /// Offsets of the dots in `s`, last first (a plain byte scan: names are short and this is the
