@@ -39,6 +39,9 @@ impl Resolution {
 #[derive(Debug, Default, Clone)]
 pub struct Resolver {
     scopes: FxHashMap<String, Vec<ScopeRef>>,
+    /// Bit `n` is set when some scope is `n` bytes long (bit 63: 63 or more), so that a
+    /// prefix of a length no scope has is not hashed and looked up at all.
+    lengths: u64,
 }
 
 impl Resolver {
@@ -76,12 +79,23 @@ impl Resolver {
                 }
             }
         }
-        Self { scopes }
+        let lengths = scopes
+            .keys()
+            .fold(0, |bits, scope| bits | length_bit(scope));
+        Self { scopes, lengths }
+    }
+
+    /// The declarations of exactly `scope`, or `None`: the map, behind the length filter.
+    fn get(&self, scope: &str) -> Option<&Vec<ScopeRef>> {
+        if self.lengths & length_bit(scope) == 0 {
+            return None;
+        }
+        self.scopes.get(scope)
     }
 
     /// The registries' declarations of exactly this scope string, in manifest order.
     pub fn declarations(&self, scope: &str) -> &[ScopeRef] {
-        self.scopes.get(scope).map_or(&[], Vec::as_slice)
+        self.get(scope).map_or(&[], Vec::as_slice)
     }
 
     /// Every declared scope that matches `name` (the name itself, then each dot-prefix), longest
@@ -93,16 +107,27 @@ impl Resolver {
         let ends = std::iter::once(name.len()).chain(dots_from_end(name));
         ends.filter_map(move |end| {
             let prefix = &name[..end];
-            self.scopes
-                .get(prefix)
-                .map(|refs| (prefix, refs.as_slice()))
+            self.get(prefix).map(|refs| (prefix, refs.as_slice()))
         })
     }
 
     /// The winning scope of `name` (the longest that matches), or `None` for the default
     /// registry: [`Resolver::resolve`] without the ties and losers, and without allocating.
     pub fn winner(&self, name: &str) -> Option<ScopeRef> {
-        self.matches(name).next().map(|(_, refs)| refs[0])
+        // `matches(name).next()` as a plain loop: this is every dependency's look-up, and the
+        // chained iterator cost as much as the hashing.
+        if let Some(refs) = self.get(name) {
+            return Some(refs[0]);
+        }
+        let bytes = name.as_bytes();
+        let mut end = bytes.len();
+        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
+            if let Some(refs) = self.get(&name[..dot]) {
+                return Some(refs[0]);
+            }
+            end = dot;
+        }
+        None
     }
 
     pub fn resolve(&self, name: &str) -> Resolution {
@@ -126,12 +151,13 @@ impl Resolver {
     pub fn parent<'s>(&self, scope: &'s str) -> Option<(&'s str, &[ScopeRef])> {
         dots_from_end(scope)
             .map(|i| &scope[..i])
-            .find_map(|prefix| {
-                self.scopes
-                    .get(prefix)
-                    .map(|refs| (prefix, refs.as_slice()))
-            })
+            .find_map(|prefix| self.get(prefix).map(|refs| (prefix, refs.as_slice())))
     }
+}
+
+/// The bit of [`Resolver::lengths`] for a string of this length.
+fn length_bit(s: &str) -> u64 {
+    1 << s.len().min(63)
 }
 
 /// Offsets of the dots in `s`, last first (a plain byte scan: names are short and this is the
@@ -370,6 +396,39 @@ mod tests {
         assert_eq!(e.registry.name, "B");
         let e = super::Explanation::new(&analysis.manifest, &analysis.resolver, "com.unity.ugui");
         assert!(!e.builtin);
+    }
+
+    #[test]
+    fn names_with_many_dots_match_every_prefix() {
+        // More dots than the forward pass keeps: the longer prefixes are hashed on their own.
+        let long = (0..40)
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(".");
+        let scopes = ["p0", "p0.p1.p2", ".x", ""]
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .chain([format!("\"{}\"", &long[..long.rfind('.').unwrap()])])
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(
+            r#"{{"scopedRegistries": [{{"name": "A", "url": "https://a.example.com", "scopes": [{scopes}]}}]}}"#
+        );
+        let analysis = lint(&text, &LintOptions::default());
+        let found: Vec<&str> = analysis
+            .resolver
+            .matches(&long)
+            .map(|(prefix, _)| prefix)
+            .collect();
+        assert_eq!(found, [&long[..long.rfind('.').unwrap()], "p0.p1.p2", "p0"]);
+        let found: Vec<&str> = analysis.resolver.matches(".x.y").map(|(p, _)| p).collect();
+        assert_eq!(found, [".x", ""]);
+        assert_eq!(
+            analysis.resolver.parent("p0.p1.p2").map(|(p, _)| p),
+            Some("p0")
+        );
+        assert_eq!(analysis.resolver.declarations("p0.p1.p2").len(), 1);
+        assert!(analysis.resolver.declarations("p0.p1").is_empty());
     }
 
     #[test]

@@ -73,9 +73,22 @@ pub struct Position {
     pub column: u32,
 }
 
+/// The high bit of each byte of `word` that equals `byte`, and no other bit (exact: no false
+/// positives from borrows, unlike the plain has-zero-byte test).
+const fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (0x0101_0101_0101_0101 * byte as u64);
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Whether the `\n` or `\r` at `i` ends a line: `\r\n` is one break, its `\r` starts nothing.
+fn line_break_ends_at(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n')
+}
+
 /// Offsets of line starts, computed once per text.
 ///
-/// Built with one `memchr` pass over the line breaks, so that a renderer can afford it for any
+/// Built with one word-at-a-time pass over the line breaks, so that a renderer can afford it for any
 /// text. Columns in UTF-16 or characters on non-ASCII text are counted from the line's start;
 /// on a line longer than [`CHUNK`] bytes (a minified manifest is one line) they are counted from
 /// the nearest checkpoint instead, kept every [`CHUNK`] bytes and made the first time that line
@@ -125,10 +138,30 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            // `\r\n` is one break: its `\r` starts nothing, the `\n` ends the line.
-            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                line_starts.push(i + 1);
+        // Eight bytes at a time: a manifest's lines are short, and a search call per line
+        // (memchr's) costs more than the scan itself. Without any `\r` (nearly every text),
+        // each `\n` starts a line.
+        let crlf = memchr::memchr(b'\r', bytes).is_some();
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            let mut breaks = bytes_equal(word, b'\n');
+            if crlf {
+                breaks |= bytes_equal(word, b'\r');
+            }
+            while breaks != 0 {
+                let i = at + breaks.trailing_zeros() as usize / 8;
+                if !crlf || line_break_ends_at(bytes, i) {
+                    line_starts.push(i + 1);
+                }
+                breaks &= breaks - 1;
+            }
+            at += 8;
+        }
+        for (i, &b) in words.remainder().iter().enumerate() {
+            if (b == b'\n' || b == b'\r') && line_break_ends_at(bytes, at + i) {
+                line_starts.push(at + i + 1);
             }
         }
         let ascii = text.is_ascii();
@@ -308,6 +341,43 @@ mod tests {
             index.position(text, e, Encoding::Utf32),
             Position { line: 3, column: 2 }
         );
+    }
+
+    #[test]
+    fn line_breaks_are_found_at_every_offset_of_a_word() {
+        // Breaks at each alignment, a `\r\n` split across two words, bytes that differ from
+        // `\n` and `\r` by one bit (a borrow-prone has-zero test would misfire on them), and a
+        // tail shorter than a word.
+        for text in [
+            "ab\ncd\r\nefg\rhijklmn\r\n\x0b\x0c\x0e\u{8a}\u{8d}\n\n\r\r\nxyz\r",
+            // Without any `\r`: the plain `\n` scan.
+            "ab\ncdefghi\n\n\x0b\x0e\u{8a}jklmnopqrstuvw\nxyz\n",
+        ] {
+            breaks_at_every_offset(text);
+        }
+    }
+
+    fn breaks_at_every_offset(text: &str) {
+        let expected: Vec<usize> = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter_map(|(i, b)| {
+                let breaks =
+                    b == b'\n' || (b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+                breaks.then_some(i + 1)
+            }))
+            .collect();
+        for skip in 0..text.len() {
+            let Some(text) = text.get(skip..) else {
+                continue;
+            };
+            let index = LineIndex::new(text);
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(expected.iter().filter(|&&s| s > skip).map(|s| s - skip))
+                .collect();
+            let found: Vec<usize> = (0..index.line_count())
+                .map(|l| index.line_start(l).unwrap())
+                .collect();
+            assert_eq!(found, expected, "from byte {skip}");
+        }
     }
 
     #[test]

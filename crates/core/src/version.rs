@@ -72,6 +72,64 @@ impl VersionProblem {
     }
 }
 
+/// What [`classify`] says of a value, in one byte: what most rules need, computed once per
+/// dependency (see `rules::Context::source_kinds`) instead of once per rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `Ok(DependencySource::Registry(_))`.
+    Registry,
+    /// `Ok(DependencySource::File)`.
+    File,
+    /// `Ok(DependencySource::Git)`.
+    Git,
+    /// `Err(_)`: [`classify`] again for the problem (rare, so its strings are made only then).
+    Invalid,
+}
+
+/// [`classify`] without its payload: a plain `MAJOR.MINOR.PATCH` (nearly every value) is
+/// settled by one pass over its bytes, without building the version.
+pub fn source_kind(value: &str) -> SourceKind {
+    if is_plain_version(value) {
+        return SourceKind::Registry;
+    }
+    match classify(value) {
+        Ok(DependencySource::Registry(_)) => SourceKind::Registry,
+        Ok(DependencySource::File) => SourceKind::File,
+        Ok(DependencySource::Git) => SourceKind::Git,
+        Err(_) => SourceKind::Invalid,
+    }
+}
+
+/// Whether [`plain_version`] would accept `value`: digits and two dots, no leading zero, each
+/// number within `u64`. Numbers of up to 19 digits always fit; a longer one is left to
+/// [`plain_version`] itself.
+fn is_plain_version(value: &str) -> bool {
+    let mut dots = 0;
+    let mut digits = 0;
+    let mut leading_zero = false;
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                if leading_zero {
+                    return false;
+                }
+                leading_zero = digits == 0 && b == b'0';
+                digits += 1;
+                if digits > 19 {
+                    return plain_version(value).is_some();
+                }
+            }
+            b'.' if digits > 0 && dots < 2 => {
+                dots += 1;
+                digits = 0;
+                leading_zero = false;
+            }
+            _ => return false,
+        }
+    }
+    dots == 2 && digits > 0
+}
+
 /// Classifies a dependency value.
 pub fn classify(value: &str) -> Result<DependencySource, VersionProblem> {
     // Nearly every value is a plain `MAJOR.MINOR.PATCH`: one pass over its bytes, and none of
@@ -309,6 +367,11 @@ mod tests {
             "10.20.30",
             "18446744073709551615.0.1",
             "18446744073709551616.0.1",
+            "18446744073709551614.0.1",
+            "99999999999999999999.0.1",
+            "00000000000000000001.0.1",
+            "123456789012345678901.0.1",
+            "1.2.3.",
             "01.0.0",
             "1.00.0",
             "1.0.00",
@@ -327,6 +390,7 @@ mod tests {
                 .ok()
                 .filter(|s| s.pre.is_empty() && s.build.is_empty());
             assert_eq!(plain_version(v), semver, "{v}");
+            assert_eq!(is_plain_version(v), semver.is_some(), "{v}");
         }
     }
 

@@ -83,26 +83,56 @@ pub(crate) fn problem(name: &str) -> Option<String> {
     None
 }
 
+/// The states of [`segments_valid`]'s scan: inside a segment, right after a dot, or failed;
+/// each is its row's offset in [`NEXT_STATE`].
+const IN_SEGMENT: u16 = 0;
+const AFTER_DOT: u16 = 256;
+const FAILED: u16 = 512;
+
+/// The scan's next state by `state + byte` (masked to the table, so no bounds check): `a-z
+/// 0-9 _ -` continue a segment, a dot ends one (two in a row fail), any other byte fails;
+/// failing is final.
+const NEXT_STATE: [u16; 1024] = {
+    let mut t = [FAILED; 1024];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-' {
+            t[IN_SEGMENT as usize + c] = IN_SEGMENT;
+            t[AFTER_DOT as usize + c] = IN_SEGMENT;
+        } else if b == b'.' {
+            t[IN_SEGMENT as usize + c] = AFTER_DOT;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Whether `bytes` are only `a-z 0-9 . _ -` with no two dots in a row, nor a dot first when
+/// `leading_dot_fails` (one table look-up a byte).
+pub(super) fn segments_valid(bytes: &[u8], leading_dot_fails: bool) -> bool {
+    let mut state = if leading_dot_fails {
+        AFTER_DOT
+    } else {
+        IN_SEGMENT
+    };
+    for &c in bytes {
+        state = NEXT_STATE[(usize::from(state) + usize::from(c)) & 1023];
+    }
+    state != FAILED
+}
+
 /// The common case in one pass over the bytes: `[a-z0-9]` first, then `[a-z0-9._-]`, no empty
 /// segment, at most 214 bytes.
 fn is_plainly_valid(name: &str) -> bool {
     let b = name.as_bytes();
-    if b.is_empty()
-        || b.len() > 214
-        || !(b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        || b[b.len() - 1] == b'.'
-    {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
-    }
-    let mut previous_dot = false;
-    for &c in b {
-        match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
-            b'.' if !previous_dot => previous_dot = true,
-            _ => return false,
-        }
-    }
-    true
+    };
+    b.len() <= 214
+        && (first.is_ascii_lowercase() || first.is_ascii_digit())
+        && last != b'.'
+        && segments_valid(b, false)
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -135,4 +165,59 @@ fn report(name: &crate::model::Str, out: &mut Vec<Diagnostic>, note: &str) {
         ));
     }
     out.push(d);
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    /// The byte-by-byte rules the tables encode, written out plainly.
+    fn reference(s: &[u8], name: bool) -> bool {
+        let Some(&last) = s.last() else {
+            return false;
+        };
+        if last == b'.'
+            || (name && (s.len() > 214 || !(s[0].is_ascii_lowercase() || s[0].is_ascii_digit())))
+        {
+            return false;
+        }
+        let mut previous_dot = !name;
+        for &c in s {
+            match c {
+                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
+                b'.' if !previous_dot => previous_dot = true,
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn the_tables_agree_with_the_rules_on_every_byte_pair_and_triple() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        let interesting = b"a0._-Z@ /\x00\xff";
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new()];
+        cases.extend(bytes.iter().map(|&b| vec![b]));
+        for &a in &bytes {
+            for &b in interesting {
+                cases.push(vec![a, b]);
+                cases.push(vec![b, a]);
+                for &c in interesting {
+                    cases.push(vec![a, b, c]);
+                    cases.push(vec![c, b, a]);
+                }
+            }
+        }
+        cases.push(vec![b'a'; 214]);
+        cases.push(vec![b'a'; 215]);
+        for case in &cases {
+            let Ok(s) = std::str::from_utf8(case) else {
+                continue;
+            };
+            assert_eq!(super::is_plainly_valid(s), reference(case, true), "{s:?}");
+            assert_eq!(
+                super::super::invalid_scope::is_plainly_valid(s),
+                reference(case, false),
+                "{s:?}"
+            );
+        }
+    }
 }

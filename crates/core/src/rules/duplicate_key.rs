@@ -51,12 +51,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let in_dependencies = dependencies == Some(object.range.into());
                 let mut last_seen: FxHashMap<&str, usize> = FxHashMap::default();
                 last_seen.reserve(object.properties.len());
-                let members: Vec<Span> = object.properties.iter().map(|p| p.range.into()).collect();
+                // Member spans for the fix, made at the first duplicate only.
+                let mut members: Vec<Span> = Vec::new();
                 for (i, prop) in object.properties.iter().enumerate() {
                     let name = prop_name(prop);
                     let Some(previous) = last_seen.insert(name, i) else {
                         continue;
                     };
+                    if members.is_empty() {
+                        members = object.properties.iter().map(|p| p.range.into()).collect();
+                    }
                     let key_span = key_span_of(prop);
                     let previous_key = key_span_of(&object.properties[previous]);
                     let message = if in_dependencies {

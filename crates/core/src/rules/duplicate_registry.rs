@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::prelude::*;
 
@@ -32,8 +32,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut names: HashMap<&str, Span> = HashMap::new();
-    let mut urls: HashMap<String, Span> = HashMap::new();
+    let mut names: FxHashMap<&str, Span> = FxHashMap::default();
+    let mut urls: FxHashMap<String, Span> = FxHashMap::default();
     for registry in ctx.manifest.registries() {
         if let Some(name) = &registry.name
             && !name.value.trim().is_empty()

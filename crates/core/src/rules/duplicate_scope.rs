@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::prelude::*;
 use crate::diagnostic::remove_list_item;
@@ -31,7 +31,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(scopes) = &registry.scopes else {
             continue;
         };
-        let mut first: HashMap<&str, Span> = HashMap::with_capacity(scopes.items.len());
+        let mut first: FxHashMap<&str, Span> =
+            FxHashMap::with_capacity_and_hasher(scopes.items.len(), Default::default());
         for scope in &scopes.items {
             if let Some(&earlier) = first.get(scope.value.as_str()) {
                 out.push(

@@ -33,7 +33,11 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for dep in ctx.manifest.dependencies() {
+    for (dep, kind) in ctx.manifest.dependencies().iter().zip(ctx.source_kinds()) {
+        // An exact version (nearly every value) has no `@`, so no credentials.
+        if *kind == Some(crate::version::SourceKind::Registry) {
+            continue;
+        }
         let Some(secret) = dependency_secret(ctx.text, dep) else {
             continue;
         };
@@ -79,7 +83,8 @@ pub(crate) fn dependency_secret(text: &str, dep: &crate::model::Dependency) -> O
     let version = dep.version.as_ref()?;
     // Credentials need an `@` in the value (a literal `@` of the raw text is one there too):
     // without it, nearly always, neither search below can find any.
-    if !version.value.as_bytes().contains(&b'@') {
+    // A plain loop: values are short, and `contains` calls out to memchr for each.
+    if !version.value.bytes().any(|b| b == b'@') {
         return None;
     }
     let inner = Span::new(version.span.start + 1, version.span.end.saturating_sub(1));

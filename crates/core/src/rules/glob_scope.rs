@@ -36,7 +36,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for entry in ctx.scopes() {
         let (scopes, scope) = (entry.list, entry.scope);
         let value = &scope.value;
-        if value.starts_with('@') || !value.contains(GLOB_CHARS) {
+        // A well-formed scope (nearly every one) has no glob character: one pass settles it.
+        if super::invalid_scope::is_plainly_valid(value)
+            || value.starts_with('@')
+            || !value.contains(GLOB_CHARS)
+        {
             continue;
         }
         let mut d = Diagnostic::new(

@@ -74,19 +74,8 @@ pub(crate) fn problem(s: &str) -> Option<&'static str> {
 /// doubled dot, not empty (what every check of [`problem`] then finds nothing wrong with).
 pub(super) fn is_plainly_valid(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.last().is_none_or(|&c| c == b'.') {
-        return false;
-    }
     // Starting as if after a dot makes a leading dot a doubled one.
-    let mut previous_dot = true;
-    for &c in b {
-        match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => previous_dot = false,
-            b'.' if !previous_dot => previous_dot = true,
-            _ => return false,
-        }
-    }
-    true
+    b.last().is_some_and(|&c| c != b'.') && super::dependency_names::segments_valid(b, true)
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::version::{DependencySource, VersionProblem, classify};
+use crate::version::{SourceKind, VersionProblem, classify};
 
 declare_rule! {
     /// ## What it does
@@ -43,11 +43,16 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let package = ctx.kind == crate::FileKind::Package;
-    for dep in ctx.manifest.dependencies() {
+    for (dep, kind) in ctx.manifest.dependencies().iter().zip(ctx.source_kinds()) {
         let Some(version) = &dep.version else {
             continue;
         };
-        if package && !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
+        // An exact version (nearly every value) has no problem, no backslashes and is what a
+        // package.json takes: nothing below applies to it.
+        if *kind == Some(SourceKind::Registry) {
+            continue;
+        }
+        if package {
             let source = &version.value;
             let what = if source.starts_with("file:") {
                 Some("a local `file:` path")

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::version::{DependencySource, classify};
+use crate::version::SourceKind;
 
 /// At most this many package names are spelt out.
 const NAMES_SHOWN: usize = 5;
@@ -43,23 +43,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let served: Vec<&str> =
-        ctx.manifest
-            .dependencies()
-            .iter()
-            .filter(|d| {
-                let name = d.name.value.as_str();
-                let registry_version = d.version.as_ref().is_some_and(|v| {
-                    matches!(classify(&v.value), Ok(DependencySource::Registry(_)))
-                });
-                let builtin = name.starts_with("com.unity.modules.")
-                    || ctx
-                        .locked(name)
-                        .is_some_and(|e| e.source.as_deref() == Some("builtin"));
-                registry_version && !builtin && ctx.resolver.resolve(name).is_default()
-            })
-            .map(|d| d.name.value.as_str())
-            .collect();
+    let served: Vec<&str> = ctx
+        .manifest
+        .dependencies()
+        .iter()
+        .zip(ctx.source_kinds())
+        .filter(|(d, kind)| {
+            let name = d.name.value.as_str();
+            let registry_version = **kind == Some(SourceKind::Registry);
+            let builtin = name.starts_with("com.unity.modules.")
+                || ctx
+                    .locked(name)
+                    .is_some_and(|e| e.source.as_deref() == Some("builtin"));
+            registry_version && !builtin && ctx.resolver.resolve(name).is_default()
+        })
+        .map(|(d, _)| d.name.value.as_str())
+        .collect();
     let url = crate::url::redact(&registry.value);
     let message = if served.is_empty() {
         format!(

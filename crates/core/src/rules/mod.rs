@@ -170,6 +170,10 @@ pub struct Caches<'a> {
     /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
     dependencies:
         std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
+    /// [`crate::version::source_kind`] of each dependency's value (`None`: not a string), in
+    /// manifest order: the rules that ask what a value is read it instead of classifying every
+    /// value again, rule after rule.
+    source_kinds: std::cell::OnceCell<Vec<Option<crate::version::SourceKind>>>,
 }
 
 impl<'a> Context<'a> {
@@ -220,6 +224,23 @@ impl<'a> Context<'a> {
                 .collect()
         });
         index.get(name).copied()
+    }
+
+    /// What each of the manifest's dependencies asks for ([`crate::version::source_kind`] of its
+    /// value; `None` when the value is not a string), in the order of
+    /// [`Manifest::dependencies`]; classified once per lint, on first use.
+    pub fn source_kinds(&self) -> &[Option<crate::version::SourceKind>] {
+        self.caches.source_kinds.get_or_init(|| {
+            self.manifest
+                .dependencies()
+                .iter()
+                .map(|d| {
+                    d.version
+                        .as_ref()
+                        .map(|v| crate::version::source_kind(&v.value))
+                })
+                .collect()
+        })
     }
 
     /// Every string scope of every registry, in manifest order.

@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::version::{DependencySource, classify};
+use crate::version::SourceKind;
 
 declare_rule! {
     /// ## What it does
@@ -56,7 +56,8 @@ fn corrected(scope: &str) -> String {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut corrections: Option<Vec<Corrected<'_>>> = None;
     let default_url = ctx.manifest.default_registry_url();
-    for dep in ctx.manifest.dependencies() {
+    let kinds = ctx.source_kinds();
+    for (dep, kind) in ctx.manifest.dependencies().iter().zip(kinds) {
         let name = dep.name.value.as_str();
         // An embedded package wins over the manifest's entry: no registry is asked.
         if crate::known::served_by_unity(name) || ctx.project.is_some_and(|p| p.is_embedded(name)) {
@@ -72,10 +73,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let Some(version) = &dep.version else {
-            continue;
-        };
-        if !matches!(classify(&version.value), Ok(DependencySource::Registry(_))) {
+        if *kind != Some(SourceKind::Registry) {
             continue;
         }
         // The resolver first: a scope covers nearly every name, and then the name's shape
