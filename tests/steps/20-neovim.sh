@@ -21,6 +21,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "20-neovim: installing Debian's neovim"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq neovim >/dev/null
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq neovim >/dev/null
 nvim --version | head -1

@@ -151,10 +151,10 @@ apt_updated=
 apt_install() { # packages...; quiet, best effort
   [[ "${CI:-}" == true && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null || return 1
   if [[ -z "$apt_updated" ]]; then
-    apt-get update -qq >"$work/apt.log" 2>&1 || return 1
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >"$work/apt.log" 2>&1 || return 1
     apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >>"$work/apt.log" 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >>"$work/apt.log" 2>&1
 }
 has_eglot() { command -v emacs >/dev/null && emacs --batch --eval '(kill-emacs (if (require (quote eglot) nil t) 0 1))' >/dev/null 2>&1; }
 
