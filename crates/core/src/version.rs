@@ -100,34 +100,9 @@ pub fn source_kind(value: &str) -> SourceKind {
     }
 }
 
-/// Whether [`plain_version`] would accept `value`: digits and two dots, no leading zero, each
-/// number within `u64`. Numbers of up to 19 digits always fit; a longer one is left to
-/// [`plain_version`] itself.
+/// Whether `value` is a plain `MAJOR.MINOR.PATCH` ([`plain_version`]).
 fn is_plain_version(value: &str) -> bool {
-    let mut dots = 0;
-    let mut digits = 0;
-    let mut leading_zero = false;
-    for &b in value.as_bytes() {
-        match b {
-            b'0'..=b'9' => {
-                if leading_zero {
-                    return false;
-                }
-                leading_zero = digits == 0 && b == b'0';
-                digits += 1;
-                if digits > 19 {
-                    return plain_version(value).is_some();
-                }
-            }
-            b'.' if digits > 0 && dots < 2 => {
-                dots += 1;
-                digits = 0;
-                leading_zero = false;
-            }
-            _ => return false,
-        }
-    }
-    dots == 2 && digits > 0
+    plain_version(value).is_some()
 }
 
 /// Classifies a dependency value.
