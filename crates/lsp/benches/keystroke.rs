@@ -5,8 +5,9 @@
 //!
 //! builds `target/release/manifest-lint` first (or uses `MANIFEST_LINT_BIN`), then prints a
 //! report: median, p95 and max for a typical manifest and for a generated ~1 MB one, and VmRSS
-//! (from /proc) idle and with ten manifests open. Under `cargo test` (no `--bench` argument) it
-//! only runs a short smoke session in-process, so that the code stays working.
+//! (from /proc) idle and with ten manifests open. `-- --bench typical` measures only the typical
+//! and the sample manifest (a quick look, about ten seconds). Under `cargo test` (no `--bench`
+//! argument) it only runs a short smoke session in-process, so that the code stays working.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -203,7 +204,7 @@ async fn start(bin: &Path) -> (TestClient, tokio::process::Child) {
     (client, child)
 }
 
-async fn bench() {
+async fn bench(typical_only: bool) {
     let bin = binary();
     println!("manifest-lint lsp keystroke benchmark ({})", bin.display());
     println!("latency: didChange sent -> publishDiagnostics of that version received, over stdio");
@@ -242,6 +243,11 @@ async fn bench() {
             summary(&mut times),
             cpu_per(pid, cpu, 1000)
         );
+    }
+
+    if typical_only {
+        client.shutdown_and_exit().await;
+        return;
     }
 
     let big = generate(330);
@@ -346,7 +352,8 @@ fn main() {
         .build()
         .unwrap();
     if std::env::args().any(|a| a == "--bench") {
-        runtime.block_on(bench());
+        let typical_only = std::env::args().any(|a| a == "typical");
+        runtime.block_on(bench(typical_only));
     } else {
         runtime.block_on(smoke());
     }

@@ -41,9 +41,12 @@ mod references;
 mod selection;
 mod semantic_tokens;
 pub mod settings;
+#[cfg(unix)]
+mod stdio;
 mod transitive;
 mod transport;
 mod trust;
+mod wire;
 mod workspace_symbols;
 
 use document::Document;
@@ -71,7 +74,13 @@ pub fn run_stdio() -> u8 {
             return 1;
         }
     };
-    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let clean = runtime.block_on(async {
+        #[cfg(unix)]
+        if let Some((input, output)) = stdio::nonblocking() {
+            return serve(input, output).await;
+        }
+        serve(tokio::io::stdin(), tokio::io::stdout()).await
+    });
     // The thread blocked reading stdin must not keep the process alive after `exit`.
     runtime.shutdown_background();
     if clean { 0 } else { 1 }
@@ -86,9 +95,11 @@ where
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let ours = transport::Ours::new();
+    let frames = ours.frames();
+    let (service, socket) = LspService::new(move |client| Backend::new(client, frames, flag));
     // Our framing first: a malformed message is answered there and never ends the session.
-    transport::run(input, output, |input, output| {
+    transport::run(input, output, ours, |input, output| {
         Server::new(input, output, socket)
             .concurrency_level(1)
             .serve(service)
@@ -177,6 +188,8 @@ struct Shared {
 /// The language server.
 pub struct Backend {
     client: Client,
+    /// Where diagnostics are published (see [`transport::Frames`]).
+    frames: transport::Frames,
     shared: Arc<Shared>,
 }
 
@@ -208,10 +221,11 @@ fn lint_options<'a>(
 }
 
 impl Backend {
-    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+    fn new(client: Client, frames: transport::Frames, shutdown: Arc<AtomicBool>) -> Backend {
         let (tx, rx) = mpsc::unbounded_channel();
         Backend {
             client,
+            frames,
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     encoding: Encoding::Utf16,
@@ -712,7 +726,11 @@ impl Shared {
 
 /// Sends what the queue holds to the client, in order. When several results for one document are
 /// waiting, only the newest is sent.
-async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
+async fn publisher(
+    client: Client,
+    frames: transport::Frames,
+    mut rx: mpsc::UnboundedReceiver<Out>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
@@ -733,7 +751,12 @@ async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
                     version,
                 } => {
                     if newest.get(&uri) == Some(&i) {
-                        client.publish_diagnostics(uri, diagnostics, version).await;
+                        let params = PublishDiagnosticsParams {
+                            uri,
+                            diagnostics,
+                            version,
+                        };
+                        frames.send(wire::publish_diagnostics(&params)).await;
                     }
                 }
                 Out::Log(kind, message) => client.log_message(kind, message).await,
@@ -767,7 +790,7 @@ async fn publisher(client: Client, mut rx: mpsc::UnboundedReceiver<Out>) {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         if let Some(rx) = lock(&self.shared.out_rx).take() {
-            tokio::spawn(publisher(self.client.clone(), rx));
+            tokio::spawn(publisher(self.client.clone(), self.frames.clone(), rx));
         }
         let caps = &params.capabilities;
         let general = caps.general.as_ref();

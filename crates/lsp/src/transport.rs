@@ -20,7 +20,11 @@
 //! - every valid message is handed to tower-lsp-server unchanged, in canonical framing, in order.
 //!
 //! Our answers and the server's messages share the output: a writer task copies the server's
-//! messages one whole frame at a time and puts ours between them.
+//! messages one whole frame at a time and puts ours between them. The backend also puts its
+//! `publishDiagnostics` notifications there, through [`Frames`], written straight to bytes (see
+//! `wire`): tower-lsp-server's `Client` first turns a notification's parameters into a
+//! `serde_json::Value` (a `BTreeMap` per object), which for a typical manifest's diagnostics cost
+//! three times as much as linting it.
 
 use std::future::Future;
 use std::pin::pin;
@@ -54,10 +58,51 @@ const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;
 
+/// The frames of our own that go to the client between the server's: made before the server
+/// (whose backend keeps its [`Frames`]), then handed to [`run`].
+pub struct Ours {
+    tx: mpsc::Sender<Vec<u8>>,
+    rx: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Ours {
+    pub fn new() -> Ours {
+        let (tx, rx) = mpsc::channel(64);
+        Ours { tx, rx }
+    }
+
+    /// A handle for writing whole frames to the client.
+    pub fn frames(&self) -> Frames {
+        Frames(self.tx.downgrade())
+    }
+}
+
+/// Writes whole frames to the client, in the order sent. A weak handle: the output ends when the
+/// server and the reader of the client's input have ended, whoever still holds one.
+#[derive(Clone)]
+pub struct Frames(mpsc::WeakSender<Vec<u8>>);
+
+impl Frames {
+    /// Sends the JSON-RPC message `body` (framed here); false once the output has ended.
+    pub async fn send(&self, body: Vec<u8>) -> bool {
+        let Some(tx) = self.0.upgrade() else {
+            return false;
+        };
+        tx.send(framed(&body)).await.is_ok()
+    }
+}
+
+/// `body` with its `Content-Length` header.
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(body);
+    frame
+}
+
 /// Runs `server` (given the input it should read and the output it should write) behind our
 /// framing of `input` and `output`, until the server ends. The server ends at `exit`, or once
-/// `input` ended and it has written its last answers.
-pub async fn run<I, O, S, F>(input: I, output: O, server: S)
+/// `input` ended and it has written its last answers. `ours` carries the frames of our own.
+pub async fn run<I, O, S, F>(input: I, output: O, ours: Ours, server: S)
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
@@ -66,7 +111,10 @@ where
 {
     let (to_server, server_input) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
-    let (replies, replies_rx) = mpsc::channel(64);
+    let Ours {
+        tx: replies,
+        rx: replies_rx,
+    } = ours;
     let serving = server(server_input, server_output);
     let reading = async move {
         read_client(input, to_server, replies).await;
@@ -384,7 +432,7 @@ struct JustId {
 fn error_reply(id: &Value, code: i64, message: &str) -> Vec<u8> {
     let body = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
         .to_string();
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    framed(body.as_bytes())
 }
 
 /// What to do with a body: pass it to the server, or answer it ourselves (and why, for the log).
