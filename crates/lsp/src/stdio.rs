@@ -64,7 +64,10 @@ enum Kind {
 }
 
 fn kind(fd: &OwnedFd) -> Option<Kind> {
-    let file_type = File::from(fd.try_clone().ok()?).metadata().ok()?.file_type();
+    let file_type = File::from(fd.try_clone().ok()?)
+        .metadata()
+        .ok()?
+        .file_type();
     if file_type.is_fifo() {
         Some(Kind::Pipe)
     } else if file_type.is_socket() {

@@ -21,11 +21,12 @@ pub fn publish_diagnostics(params: &PublishDiagnosticsParams) -> Vec<u8> {
     );
     string(&mut out, params.uri.as_str());
     out.extend_from_slice(br#","diagnostics":["#);
+    let mut memo = Memo::default();
     for (i, d) in params.diagnostics.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        diagnostic(&mut out, d);
+        diagnostic(&mut out, d, &mut memo);
     }
     out.push(b']');
     if let Some(version) = params.version {
@@ -36,7 +37,36 @@ pub fn publish_diagnostics(params: &PublishDiagnosticsParams) -> Vec<u8> {
     out
 }
 
-fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
+/// The escaped form of the strings most diagnostics of a publish share (their code, link,
+/// source and the document's URI in related information): each is escaped once per run of
+/// equal values.
+#[derive(Default)]
+struct Memo<'a> {
+    code: Last<'a>,
+    href: Last<'a>,
+    source: Last<'a>,
+    uri: Last<'a>,
+}
+
+/// The last string written through it, and what it was written as.
+#[derive(Default)]
+struct Last<'a>(Option<&'a str>, Vec<u8>);
+
+impl<'a> Last<'a> {
+    fn string(&mut self, out: &mut Vec<u8>, s: &'a str) {
+        if self.0 == Some(s) {
+            out.extend_from_slice(&self.1);
+            return;
+        }
+        let start = out.len();
+        string(out, s);
+        self.0 = Some(s);
+        self.1.clear();
+        self.1.extend_from_slice(&out[start..]);
+    }
+}
+
+fn diagnostic<'a>(out: &mut Vec<u8>, d: &'a Diagnostic, memo: &mut Memo<'a>) {
     out.extend_from_slice(br#"{"range":"#);
     range(out, &d.range);
     if let Some(severity) = d.severity {
@@ -53,17 +83,17 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
         out.extend_from_slice(br#","code":"#);
         match code {
             NumberOrString::Number(n) => int(out, *n),
-            NumberOrString::String(s) => string(out, s),
+            NumberOrString::String(s) => memo.code.string(out, s),
         }
     }
     if let Some(description) = &d.code_description {
         out.extend_from_slice(br#","codeDescription":{"href":"#);
-        string(out, description.href.as_str());
+        memo.href.string(out, description.href.as_str());
         out.push(b'}');
     }
     if let Some(source) = &d.source {
         out.extend_from_slice(br#","source":"#);
-        string(out, source);
+        memo.source.string(out, source);
     }
     out.extend_from_slice(br#","message":"#);
     string(out, &d.message);
@@ -74,7 +104,7 @@ fn diagnostic(out: &mut Vec<u8>, d: &Diagnostic) {
                 out.push(b',');
             }
             out.extend_from_slice(br#"{"location":{"uri":"#);
-            string(out, r.location.uri.as_str());
+            memo.uri.string(out, r.location.uri.as_str());
             out.extend_from_slice(br#","range":"#);
             range(out, &r.location.range);
             out.extend_from_slice(br#"},"message":"#);
@@ -136,27 +166,36 @@ fn serde<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 /// below U+0020 (with the short forms where JSON has them), everything else as it is.
 fn string(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(s.len() + 2);
-    out.push(b'"');
     let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // `bytes[start..]` is yet to be copied; `i` is where the search for the next escape goes on.
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none of them needs escaping (most strings: none does).
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            if !needs_escape(u64::from_le_bytes(chunk.try_into().unwrap_or_default())) {
-                i += 8;
-                continue;
+    loop {
+        // Whole words of eight bytes while none needs escaping (in most strings none does).
+        while let Some(word) = bytes.get(i..i + 8) {
+            let mut eight = [0; 8];
+            eight.copy_from_slice(word);
+            if needs_escape(u64::from_le_bytes(eight)) {
+                break;
             }
+            i += 8;
         }
-        let b = bytes[i];
-        i += 1;
-        if b >= 0x20 && b != b'"' && b != b'\\' {
+        let end = bytes.len().min(i + 8);
+        let Some(at) = bytes[i..end]
+            .iter()
+            .position(|&b| escaped(b))
+            .map(|p| i + p)
+        else {
+            if end == bytes.len() {
+                break;
+            }
+            i = end;
             continue;
-        }
-        let at = i - 1;
+        };
         out.extend_from_slice(&bytes[start..at]);
-        match b {
+        match bytes[at] {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
@@ -164,7 +203,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
             b'\t' => out.extend_from_slice(b"\\t"),
             0x08 => out.extend_from_slice(b"\\b"),
             0x0c => out.extend_from_slice(b"\\f"),
-            _ => out.extend_from_slice(&[
+            b => out.extend_from_slice(&[
                 b'\\',
                 b'u',
                 b'0',
@@ -173,10 +212,16 @@ fn string(out: &mut Vec<u8>, s: &str) {
                 HEX[(b & 0xf) as usize],
             ]),
         }
-        start = i;
+        start = at + 1;
+        i = at + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether JSON needs `b` escaped.
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
 }
 
 /// Whether any of the eight bytes in `word` is below 0x20, `"` or `\\` (the bit tricks of "Bit
@@ -259,6 +304,40 @@ mod tests {
     }
 
     #[test]
+    fn shared_strings_are_right_after_a_change_of_value() {
+        // Runs of one code, link, source and related URI, broken by other values and by
+        // diagnostics without them: each must be written as its own value, not the last one's.
+        let mut other = full("other");
+        other.code = Some(NumberOrString::String("glob-scope".into()));
+        other.code_description = Some(CodeDescription {
+            href: uri("https://example.com/docs/rules.md#glob-scope"),
+        });
+        other.source = Some("another \"tool\"".into());
+        if let Some(related) = &mut other.related_information {
+            related[0].location.uri = uri("file:///other/Packages/manifest.json");
+        }
+        let bare = Diagnostic {
+            message: "bare".into(),
+            ..Diagnostic::default()
+        };
+        check(&PublishDiagnosticsParams::new(
+            uri("file:///game/Packages/manifest.json"),
+            vec![
+                full("a"),
+                full("b"),
+                other.clone(),
+                other.clone(),
+                full("c"),
+                bare.clone(),
+                other,
+                bare,
+                full("d"),
+            ],
+            Some(3),
+        ));
+    }
+
+    #[test]
     fn equals_serde_json_without_the_optional_fields() {
         let bare = Diagnostic {
             range: Range::default(),
@@ -284,15 +363,16 @@ mod tests {
                 version,
             ));
         }
-        for severity in [
-            DiagnosticSeverity::WARNING,
-            DiagnosticSeverity::INFORMATION,
-        ] {
+        for severity in [DiagnosticSeverity::WARNING, DiagnosticSeverity::INFORMATION] {
             let d = Diagnostic {
                 severity: Some(severity),
                 ..bare.clone()
             };
-            check(&PublishDiagnosticsParams::new(uri("file:///x"), vec![d], None));
+            check(&PublishDiagnosticsParams::new(
+                uri("file:///x"),
+                vec![d],
+                None,
+            ));
         }
     }
 
@@ -303,11 +383,19 @@ mod tests {
                 let mut word = [b'a'; 8];
                 word[lane] = b;
                 let expected = b < 0x20 || b == b'"' || b == b'\\';
-                assert_eq!(needs_escape(u64::from_le_bytes(word)), expected, "{b:#x} at {lane}");
+                assert_eq!(
+                    needs_escape(u64::from_le_bytes(word)),
+                    expected,
+                    "{b:#x} at {lane}"
+                );
                 // Beside high bytes (UTF-8 continuation) and the byte just below and above.
                 let mut word = [0xc3, 0x9c, 0x80, 0xff, 0x21, 0x5b, 0x5d, 0x23];
                 word[lane] = b;
-                assert_eq!(needs_escape(u64::from_le_bytes(word)), expected, "{b:#x} at {lane}");
+                assert_eq!(
+                    needs_escape(u64::from_le_bytes(word)),
+                    expected,
+                    "{b:#x} at {lane}"
+                );
             }
         }
     }
@@ -337,18 +425,18 @@ mod tests {
         }
         for message in &messages {
             let message = message.as_str();
-            let params = PublishDiagnosticsParams::new(
-                uri("file:///x"),
-                vec![full(message)],
-                Some(1),
-            );
+            let params =
+                PublishDiagnosticsParams::new(uri("file:///x"), vec![full(message)], Some(1));
             check(&params);
             // Byte for byte, too: the escapes are serde_json's own spelling.
             let ours = publish_diagnostics(&params);
             let mut expected = Vec::new();
             string(&mut expected, message);
             assert_eq!(expected, serde_json::to_vec(message).unwrap());
-            assert!(ours.windows(expected.len()).any(|w| w == expected.as_slice()));
+            assert!(
+                ours.windows(expected.len())
+                    .any(|w| w == expected.as_slice())
+            );
         }
     }
 }

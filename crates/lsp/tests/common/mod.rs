@@ -38,7 +38,11 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct TestClient {
     writer: Box<dyn AsyncWrite + Unpin + Send>,
-    incoming: mpsc::UnboundedReceiver<Value>,
+    /// Each message with the moment its frame had been read whole (before it was parsed).
+    incoming: mpsc::UnboundedReceiver<(Instant, Value)>,
+    /// When the frame of the message [`TestClient::wait_for`] returned last had been read, if it
+    /// came straight from the server (not from the backlog).
+    pub arrival: Option<Instant>,
     /// Notifications (and server requests) received while waiting for something else.
     backlog: VecDeque<Value>,
     next_id: i64,
@@ -51,7 +55,7 @@ pub struct TestClient {
 }
 
 /// Reads framed messages from `reader` and forwards them, until the stream ends.
-async fn read_loop<R: AsyncRead + Unpin>(reader: R, tx: mpsc::UnboundedSender<Value>) {
+async fn read_loop<R: AsyncRead + Unpin>(reader: R, tx: mpsc::UnboundedSender<(Instant, Value)>) {
     let mut reader = BufReader::new(reader);
     loop {
         let mut length = None;
@@ -74,10 +78,11 @@ async fn read_loop<R: AsyncRead + Unpin>(reader: R, tx: mpsc::UnboundedSender<Va
         if reader.read_exact(&mut body).await.is_err() {
             return;
         }
+        let arrival = Instant::now();
         let Ok(value) = serde_json::from_slice::<Value>(&body) else {
             return;
         };
-        if tx.send(value).is_err() {
+        if tx.send((arrival, value)).is_err() {
             return;
         }
     }
@@ -94,6 +99,7 @@ impl TestClient {
         TestClient {
             writer: Box::new(writer),
             incoming: rx,
+            arrival: None,
             backlog: VecDeque::new(),
             next_id: 1,
             configuration: Value::Null,
@@ -179,9 +185,10 @@ impl TestClient {
     async fn receive(&mut self, deadline: Instant) -> Option<Value> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let message = tokio::time::timeout(left, self.incoming.recv())
+            let (arrival, message) = tokio::time::timeout(left, self.incoming.recv())
                 .await
                 .ok()??;
+            self.arrival = Some(arrival);
             if message.get("method").is_some() && message.get("id").is_some() {
                 self.answer_server_request(&message).await;
                 continue;
@@ -225,6 +232,7 @@ impl TestClient {
         // more than the server's work on it.
         while let Some(mut message) = self.backlog.pop_front() {
             if message["method"] == method && accept(&message["params"]) {
+                self.arrival = None;
                 return message["params"].take();
             }
         }
