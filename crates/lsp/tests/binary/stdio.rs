@@ -979,3 +979,99 @@ async fn a_minified_non_ascii_manifest_gets_utf16_positions_along_its_one_line()
     client.shutdown_and_exit().await;
     assert!(exit_status(&mut child).await.success());
 }
+
+/// A manifest whose publish is about 800 KB (2,000 `invalid-version` errors): more than a pipe
+/// or a socket holds, so the server's non-blocking writes must wait and go on.
+fn manifest_with_many_errors() -> String {
+    let deps: Vec<String> = (0..2000)
+        .map(|i| format!("    \"com.example.package{i}\": \"1.0\""))
+        .collect();
+    format!(
+        "{{\n  \"dependencies\": {{\n{}\n  }}\n}}\n",
+        deps.join(",\n")
+    )
+}
+
+/// Whether the server's stdout is non-blocking (the flag of its open file description, from
+/// `/proc/<pid>/fdinfo/1`): the sign that it is on the event loop, not tokio's blocking pool.
+fn stdout_nonblocking(child: &Child) -> bool {
+    let pid = child.id().expect("the server runs");
+    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/1")).expect("fdinfo of stdout");
+    let flags = info
+        .lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .map(|f| u32::from_str_radix(f.trim(), 8).expect("octal flags"))
+        .expect("a flags line");
+    const O_NONBLOCK: u32 = 0o4000;
+    flags & O_NONBLOCK != 0
+}
+
+/// A session on `client`: the small manifest's diagnostics, then the big one's in full, then
+/// `shutdown` and `exit` and status 0. `nonblocking`: what the server's stdout is expected to be.
+async fn session_with_a_large_publish(
+    mut client: TestClient,
+    child: &mut Child,
+    nonblocking: bool,
+) {
+    client.initialize(json!({}), json!({"online": false})).await;
+    assert_eq!(stdout_nonblocking(child), nonblocking);
+    client.open(URI, 1, MANIFEST).await;
+    assert_eq!(
+        codes(&client.diagnostics(URI, 1).await),
+        ["redundant-scope", "duplicate-scope"]
+    );
+    let big = manifest_with_many_errors();
+    client.change_all(URI, 2, &big).await;
+    let diagnostics = client.diagnostics(URI, 2).await;
+    assert_eq!(diagnostics.len(), 2000);
+    assert!(codes(&diagnostics).iter().all(|c| c == "invalid-version"));
+    client.change_all(URI, 3, "{}").await;
+    assert_eq!(codes(&client.diagnostics(URI, 3).await), ["empty-manifest"]);
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_status(child).await.code(), Some(0));
+}
+
+#[tokio::test]
+async fn a_large_publish_over_pipes() {
+    let (client, mut child) = spawn();
+    session_with_a_large_publish(client, &mut child, true).await;
+}
+
+/// Starts the server with its stdin and stdout on one end of a socket pair, as editors built on
+/// libuv (VS Code, Neovim) do, and its stderr there too when `stderr_too` (`2>&1`: then stdout
+/// keeps the blocking writer, see crates/lsp/src/stdio.rs).
+fn spawn_on_a_socket(stderr_too: bool) -> (TestClient, Child) {
+    use std::os::fd::OwnedFd;
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("a socket pair");
+    let fd =
+        |s: &std::os::unix::net::UnixStream| Stdio::from(OwnedFd::from(s.try_clone().unwrap()));
+    let mut command = tokio::process::Command::new(BIN);
+    command
+        .arg("lsp")
+        .stdin(fd(&theirs))
+        .stdout(fd(&theirs))
+        .kill_on_drop(true);
+    command.stderr(if stderr_too {
+        fd(&theirs)
+    } else {
+        Stdio::inherit()
+    });
+    let child = command.spawn().expect("start manifest-lint lsp");
+    drop(theirs);
+    ours.set_nonblocking(true).unwrap();
+    let stream = tokio::net::UnixStream::from_std(ours).unwrap();
+    let (read, write) = stream.into_split();
+    (TestClient::new(read, write), child)
+}
+
+#[tokio::test]
+async fn a_large_publish_over_a_socket_pair() {
+    let (client, mut child) = spawn_on_a_socket(false);
+    session_with_a_large_publish(client, &mut child, true).await;
+}
+
+#[tokio::test]
+async fn a_session_with_stderr_on_the_same_socket() {
+    let (client, mut child) = spawn_on_a_socket(true);
+    session_with_a_large_publish(client, &mut child, false).await;
+}
