@@ -20,6 +20,10 @@ const MAX_TREE_DEPTH: usize = 64;
 /// Packuments one `tree --online` run asks for at most.
 pub(crate) const MAX_PACKUMENTS: usize = 500;
 
+fn default_timeout() -> std::time::Duration {
+    std::time::Duration::from_secs(manifest_lint_core::config::DEFAULT_ONLINE_TIMEOUT_SECS)
+}
+
 pub(crate) fn run(args: &TreeArgs) -> u8 {
     let path = match &args.path {
         Some(p) => locate::manifest_path(p),
@@ -48,11 +52,19 @@ pub(crate) fn run(args: &TreeArgs) -> u8 {
         return EXIT_USAGE;
     }
     let followed = if args.online {
-        let timeout = args
-            .registry_timeout
-            .unwrap_or(std::time::Duration::from_secs(
-                manifest_lint_core::config::DEFAULT_ONLINE_TIMEOUT_SECS,
-            ));
+        // As `check`: `--registry-timeout`, else the `[online] timeout` of the
+        // `manifest-lint.toml` that applies to this manifest, else the default.
+        let timeout = match args.registry_timeout {
+            Some(timeout) => timeout,
+            None => match crate::config::discover(&path).map(|p| crate::config::load(&p)) {
+                Some(Ok(config)) => config.online.timeout,
+                Some(Err(message)) => {
+                    crate::warn(format!("{message}; the registry timeout is the default"));
+                    default_timeout()
+                }
+                None => default_timeout(),
+            },
+        };
         crate::online::Online::new(timeout).follow(&input, MAX_PACKUMENTS)
     } else {
         None

@@ -295,3 +295,38 @@ fn a_deep_chain_is_cut_not_a_crash() {
         assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
     }
 }
+
+/// `tree --online` takes the `[online] timeout` of the project's `manifest-lint.toml`, as `check`
+/// does: on a registry that accepts connections and never answers, a 1-second timeout ends the
+/// run in seconds where the default (10 s) would not.
+#[test]
+fn online_tree_takes_the_configured_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let manifest = format!(
+        r#"{{"registry": "{url}",
+            "scopedRegistries": [{{"name": "silent", "url": "{url}", "scopes": ["com.acme"]}}],
+            "dependencies": {{"com.acme.game": "1.0.0"}}}}"#
+    );
+    let (dir, _) = project(&manifest);
+    std::fs::write(
+        dir.path().join("manifest-lint.toml"),
+        "[online]\ntimeout = 1\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let o = run(&["tree", ".", "--online"], dir.path());
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("com.acme.game"), "{}", stdout(&o));
+    assert!(
+        took < std::time::Duration::from_secs(8),
+        "took {took:?}: the configured 1 s timeout was not used"
+    );
+}
