@@ -4,15 +4,14 @@
 //! asked for.
 
 mod common;
+#[path = "../../../tests/support/verdaccio.rs"]
+mod verdaccio;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::{bin, repo, stderr, stdout};
-use serde_json::{Value, json};
+use serde_json::Value;
+use verdaccio::Verdaccio;
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("tests/projects").join(name)
@@ -75,205 +74,6 @@ fn a_manifest_path_names_the_same_project() {
 // Verdaccio
 // ---------------------------------------------------------------------------------------------
 
-const INSTALL_HINT: &str = "Verdaccio is not installed for the registry tests. Run \
-    `npm ci --prefix tests/registry-server` from the repository root (or `tests/run`, whose step \
-    tests/steps/05-install-verdaccio.sh does it).";
-
-/// A Verdaccio on a free loopback port that logs every request, in its own temporary folder.
-/// It stops when dropped, and (under `run.js`) when this process dies.
-struct Verdaccio {
-    child: Child,
-    _stdin: ChildStdin,
-    port: u16,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Verdaccio {
-    fn start() -> Verdaccio {
-        let server = repo().join("tests/registry-server");
-        let bin = server.join("node_modules/verdaccio/bin/verdaccio");
-        assert!(bin.exists(), "{INSTALL_HINT} (missing: {})", bin.display());
-        let dir = tempfile::Builder::new()
-            .prefix("manifest-lint-verdaccio-")
-            .tempdir()
-            .unwrap();
-        // The committed configuration, logging each request (`http` level) for the count.
-        let config = std::fs::read_to_string(server.join("config.yaml"))
-            .unwrap()
-            .replace("level: warn", "level: http");
-        assert!(
-            config.contains("level: http"),
-            "config.yaml changed its log level line"
-        );
-        let config_path = dir.path().join("config.yaml");
-        std::fs::write(&config_path, config).unwrap();
-        let mut last = String::new();
-        for _ in 0..3 {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .unwrap();
-            let log = dir.path().join(format!("verdaccio-{port}.log"));
-            let file = std::fs::File::create(&log).unwrap();
-            let mut child = Command::new("node")
-                .arg(server.join("run.js"))
-                .arg("-c")
-                .arg(&config_path)
-                .arg("-l")
-                .arg(format!("http://127.0.0.1:{port}"))
-                .stdin(Stdio::piped())
-                .stdout(file.try_clone().unwrap())
-                .stderr(file)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot run `node` ({e}): {INSTALL_HINT}"));
-            let stdin = child.stdin.take().unwrap();
-            let deadline = Instant::now() + Duration::from_secs(30);
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            while Instant::now() < deadline {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                    return Verdaccio {
-                        child,
-                        _stdin: stdin,
-                        port,
-                        log,
-                        _dir: dir,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            last = std::fs::read_to_string(&log).unwrap_or_default();
-        }
-        panic!("Verdaccio did not start (3 tries). Last log:\n{last}");
-    }
-
-    fn http(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        let auth = token.map_or(String::new(), |t| format!("authorization: Bearer {t}\r\n"));
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nconnection: close\r\ncontent-type: application/json\r\n{auth}content-length: {}\r\n\r\n{body}",
-            self.port,
-            body.len()
-        )
-        .unwrap();
-        let mut raw = String::new();
-        stream.read_to_string(&mut raw).unwrap();
-        let status = raw
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = raw
-            .split_once("\r\n\r\n")
-            .map_or("", |(_, b)| b)
-            .to_string();
-        (status, body)
-    }
-
-    fn add_user(&self, name: &str) -> String {
-        let (status, body) = self.http(
-            "PUT",
-            &format!("/-/user/org.couchdb.user:{name}"),
-            None,
-            &json!({"name": name, "password": format!("{name}-password-1")}).to_string(),
-        );
-        assert_eq!(status, 201, "{body}");
-        let doc: Value = serde_json::from_str(&body).unwrap();
-        doc["token"].as_str().unwrap().to_string()
-    }
-
-    /// Publishes one version as `npm publish` does, with its `unity` and `dependencies`.
-    fn publish(&self, token: &str, name: &str, version: &str, unity: &str, deps: Value) {
-        let tarball = format!("fixture tarball of {name}@{version}");
-        let body = json!({
-            "_id": name,
-            "name": name,
-            "dist-tags": {"latest": version},
-            "versions": {version: {
-                "name": name,
-                "version": version,
-                "unity": unity,
-                "dependencies": deps,
-                "dist": {"tarball": format!("http://127.0.0.1:{}/{name}/-/{name}-{version}.tgz", self.port)},
-            }},
-            "_attachments": {format!("{name}-{version}.tgz"): {
-                "content_type": "application/octet-stream",
-                "data": base64(tarball.as_bytes()),
-                "length": tarball.len(),
-            }},
-        });
-        let (status, answer) =
-            self.http("PUT", &format!("/{name}"), Some(token), &body.to_string());
-        assert!(
-            status == 200 || status == 201,
-            "publishing {name}@{version}: {status} {answer}"
-        );
-    }
-
-    /// The paths of the GET requests Verdaccio logged (its `http` lines: `'GET /path'`).
-    fn gets(&self) -> Vec<String> {
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let mut out = Vec::new();
-        for line in log.lines() {
-            let Ok(entry) = serde_json::from_str::<Value>(line) else {
-                continue;
-            };
-            let msg = entry["msg"].as_str().unwrap_or("");
-            let (Some(method), Some(url)) = (
-                entry["request"]["method"].as_str(),
-                entry["request"]["url"].as_str(),
-            ) else {
-                // Some versions only spell it out in the message.
-                if let Some(rest) = msg.split("'GET ").nth(1) {
-                    out.push(rest.split('\'').next().unwrap_or("").to_string());
-                }
-                continue;
-            };
-            if method == "GET" {
-                out.push(url.to_string());
-            }
-        }
-        out
-    }
-}
-
-impl Drop for Verdaccio {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Copies a fixture project into a fresh repository-root folder.
 fn copy_project(from: &Path) -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
@@ -296,25 +96,26 @@ fn copy_project(from: &Path) -> tempfile::TempDir {
 
 #[test]
 fn online_project_diagnostics_on_verdaccio_never_ask_for_builtin_or_embedded_packages() {
-    let registry = Verdaccio::start();
-    let token = registry.add_user("publisher");
-    registry.publish(
+    let registry = Verdaccio::start_with(None, false, true);
+    let token = registry.add_user("publisher", "publisher-password-1");
+    registry.publish_with(
         &token,
         "com.acme.game",
         "1.0.0",
+        "latest",
+        &[
+            ("com.partner.sdk", "2.0.0"),
+            ("com.acme.core", "3.0.0"),
+            ("com.acme.new", "1.0.0"),
+            ("com.unity.modules.audio", "1.0.0"),
+        ],
         "2021.3",
-        json!({
-            "com.partner.sdk": "2.0.0",
-            "com.acme.core": "3.0.0",
-            "com.acme.new": "1.0.0",
-            "com.unity.modules.audio": "1.0.0",
-        }),
     );
-    registry.publish(&token, "com.acme.core", "1.0.0", "2021.3", json!({}));
-    registry.publish(&token, "com.acme.core", "2.0.0", "2021.3", json!({}));
-    registry.publish(&token, "com.acme.new", "1.0.0", "2023.1", json!({}));
+    registry.publish_with(&token, "com.acme.core", "1.0.0", "latest", &[], "2021.3");
+    registry.publish_with(&token, "com.acme.core", "2.0.0", "latest", &[], "2021.3");
+    registry.publish_with(&token, "com.acme.new", "1.0.0", "latest", &[], "2023.1");
     // Published, to show that the embedded package is not asked for even though it exists.
-    registry.publish(&token, "com.acme.tools", "1.0.0", "2021.3", json!({}));
+    registry.publish_with(&token, "com.acme.tools", "1.0.0", "latest", &[], "2021.3");
     let before = registry.gets().len();
 
     let dir = copy_project(&fixture("diag-online"));
