@@ -36,10 +36,22 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// Whether `s` has nothing to escape: printable ASCII and tabs are checked a byte at a time,
+/// anything else a character at a time.
+fn is_safe(s: &str) -> bool {
+    let printable = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\t';
+    s.as_bytes().iter().all(printable) || !s.chars().any(is_unsafe)
+}
+
 /// `s` with every unsafe character escaped; line breaks kept when `keep_newlines`.
 pub(crate) fn escape(s: &str, keep_newlines: bool) -> String {
-    if !s.chars().any(is_unsafe) {
-        return s.to_string();
+    escape_cow(s, keep_newlines).into_owned()
+}
+
+/// [`escape`], borrowing `s` when it has nothing to escape.
+pub(crate) fn escape_cow(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    if is_safe(s) {
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -49,13 +61,13 @@ pub(crate) fn escape(s: &str, keep_newlines: bool) -> String {
             push_escaped(&mut out, c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Text of whole lines (a diff) for a terminal: unsafe characters escaped, line breaks (`\n`,
 /// `\r\n`) and tabs kept.
 pub(crate) fn escape_lines(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if is_safe(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -299,7 +311,7 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-fn floor_boundary(text: &str, mut offset: usize) -> usize {
+pub(crate) fn floor_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }
