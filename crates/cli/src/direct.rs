@@ -19,7 +19,7 @@ use codespan_reporting::term::WriteStyle;
 use codespan_reporting::term::termcolor::{Ansi, NoColor};
 use manifest_lint_core::{Applicability, Diagnostic, Severity};
 
-use crate::snippet::{MAX_LINE_BYTES, escape_cow, floor_boundary};
+use crate::snippet::{MAX_LINE_BYTES, escape_cow, floor_boundary, printable_ascii};
 
 /// codespan's severity for ours.
 pub(crate) fn cs_severity(severity: Severity) -> CsSeverity {
@@ -130,7 +130,7 @@ impl<'a> Lines<'a> {
 
 /// A line shown as it is: short, and only characters one column wide that need no escape.
 fn plain(line: &[u8]) -> bool {
-    line.len() <= MAX_LINE_BYTES && line.iter().all(|b| (0x20..0x7f).contains(b))
+    line.len() <= MAX_LINE_BYTES && printable_ascii(line)
 }
 
 struct Shown<'d> {

@@ -36,11 +36,25 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// Whether `s` has nothing to escape: printable ASCII and tabs are checked a byte at a time,
-/// anything else a character at a time.
+/// Whether every byte is printable ASCII (`0x20..0x7f`), checked eight bytes at a time.
+pub(crate) fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut bad = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // The high bit of a byte below 0x20 (exact: without such a byte nothing borrows), and
+        // of a byte from 0x7f up.
+        bad |= (x.wrapping_sub(ONES * 0x20) & !x) | ((x & !HIGH) + ONES) | x;
+    }
+    bad & HIGH == 0 && words.remainder().iter().all(|b| (0x20..0x7f).contains(b))
+}
+
+/// Whether `s` has nothing to escape: printable ASCII is checked a word at a time, anything
+/// else (tabs included) a character at a time.
 fn is_safe(s: &str) -> bool {
-    let printable = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\t';
-    s.as_bytes().iter().all(printable) || !s.chars().any(is_unsafe)
+    printable_ascii(s.as_bytes()) || !s.chars().any(is_unsafe)
 }
 
 /// `s` with every unsafe character escaped; line breaks kept when `keep_newlines`.
@@ -369,6 +383,22 @@ mod tests {
 
     fn excerpt_of<'a>(text: &'a str, index: &'a LineIndex, span: Span) -> Excerpt<'a> {
         Excerpt::new("f", text, index, &[span])
+    }
+
+    #[test]
+    fn printable_ascii_is_checked_exactly() {
+        for len in [0, 1, 7, 8, 9, 16, 23] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let expected = (0x20..0x7f).contains(&b);
+                    assert_eq!(printable_ascii(&bytes), expected, "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(printable_ascii(b""));
+        assert!(printable_ascii(b" ~ ~ ~ ~ ~ ~ ~ ~ ~"));
     }
 
     #[test]
