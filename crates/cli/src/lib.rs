@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod check;
 mod config;
+mod direct;
 mod fixing;
 mod format;
 mod locate;

@@ -2,9 +2,7 @@
 
 use std::io::Write;
 
-use codespan_reporting::diagnostic::{
-    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
-};
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel};
 use codespan_reporting::term::termcolor::{Ansi, NoColor};
 use codespan_reporting::term::{self, Config};
 use std::path::PathBuf;
@@ -16,6 +14,7 @@ use manifest_lint_core::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::direct;
 use crate::snippet::{Excerpt, escape};
 
 /// One linted file.
@@ -89,40 +88,65 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Human output: a snippet per diagnostic, then a one-line summary.
+/// Human output: a snippet per diagnostic, then a one-line summary. The common shape of
+/// diagnostic is written directly ([`crate::direct`]), any other through codespan-reporting.
 pub(crate) fn human(
     out: &mut dyn Write,
     reports: &[FileReport],
     color: bool,
 ) -> std::io::Result<()> {
     let config = Config::default();
+    let palette = direct::Palette::new(color);
     let mut buf = Vec::new();
     for report in reports {
         // Credentials inside URLs are masked in every snippet.
         let source = mask_secrets(&report.text, &report.analysis.secrets);
-        let index = LineIndex::new(&source);
+        // Made only for a diagnostic that codespan renders.
+        let index = std::cell::OnceCell::new();
+        let mut lines = direct::Lines::new(&source);
         let name = escape(&report.path, false);
         for diagnostic in &report.analysis.diagnostics {
-            let spans: Vec<Span> = std::iter::once(diagnostic.span)
-                .chain(diagnostic.labels.iter().map(|l| l.span))
-                .collect();
-            let excerpt = Excerpt::new(&name, &source, &index, &spans);
-            let cs = to_codespan(&excerpt, diagnostic);
             buf.clear();
-            let emitted = if color {
-                term::emit_to_write_style(&mut Ansi::new(&mut buf), &config, &excerpt, &cs)
-            } else {
-                term::emit_to_write_style(&mut NoColor::new(&mut buf), &config, &excerpt, &cs)
-            };
-            emitted.map_err(std::io::Error::other)?;
-            if diagnostic.severity == Severity::Hint {
-                name_hint(&mut buf);
+            let written = lines.as_mut().is_some_and(|lines| {
+                direct::render(&mut buf, &palette, &name, &source, lines, diagnostic)
+            });
+            if !written {
+                let index = index.get_or_init(|| LineIndex::new(&source));
+                via_codespan(&mut buf, &config, color, &name, &source, index, diagnostic)?;
             }
             // A closed pipe surfaces here, with its error kind intact.
             out.write_all(&buf)?;
         }
     }
     summary(out, reports)
+}
+
+/// One diagnostic through codespan-reporting, appended to `buf`.
+fn via_codespan(
+    buf: &mut Vec<u8>,
+    config: &Config,
+    color: bool,
+    name: &str,
+    source: &str,
+    index: &LineIndex,
+    diagnostic: &Diagnostic,
+) -> std::io::Result<()> {
+    let spans: Vec<Span> = std::iter::once(diagnostic.span)
+        .chain(diagnostic.labels.iter().map(|l| l.span))
+        .collect();
+    let excerpt = Excerpt::new(name, source, index, &spans);
+    let cs = to_codespan(&excerpt, diagnostic);
+    let from = buf.len();
+    let emitted = if color {
+        term::emit_to_write_style(&mut Ansi::new(&mut *buf), config, &excerpt, &cs)
+    } else {
+        term::emit_to_write_style(&mut NoColor::new(&mut *buf), config, &excerpt, &cs)
+    };
+    emitted.map_err(std::io::Error::other)?;
+    if diagnostic.severity == Severity::Hint {
+        name_hint(&mut buf[from..]);
+    }
+    Ok(())
 }
 
 /// codespan-reporting names its `Help` severity "help"; ours is "hint" in the summary, JSON, the
@@ -158,12 +182,7 @@ fn summary(out: &mut dyn Write, reports: &[FileReport]) -> std::io::Result<()> {
 /// The diagnostic for codespan, its words escaped (they may quote the input) and its labels
 /// placed in the excerpt.
 fn to_codespan(excerpt: &Excerpt<'_>, d: &Diagnostic) -> CsDiagnostic<()> {
-    let severity = match d.severity {
-        Severity::Error => CsSeverity::Error,
-        Severity::Warning => CsSeverity::Warning,
-        Severity::Info => CsSeverity::Note,
-        Severity::Hint => CsSeverity::Help,
-    };
+    let severity = direct::cs_severity(d.severity);
     let mut labels = vec![CsLabel::primary((), excerpt.range(d.span))];
     labels.extend(d.labels.iter().map(|l| {
         CsLabel::secondary((), excerpt.range(l.span)).with_message(escape(&l.message, false))
@@ -836,6 +855,153 @@ mod tests {
         );
         assert_eq!(percent_encode("a:b/é#?", false), "a%3Ab/%C3%A9%23%3F");
         assert_eq!(percent_encode("C:/x y", true), "C:/x%20y");
+    }
+
+    /// Texts to render diagnostics of: every fixture and corpus manifest, and a few shapes
+    /// made up here (tabs, non-ASCII, control characters, long lines, CRLF, no final newline).
+    fn texts() -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for path in entries {
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        out.push(text);
+                    }
+                }
+            }
+        }
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        walk(&here.join("../../tests/fixtures"), &mut texts);
+        assert!(texts.len() > 20, "the fixtures are missing");
+        walk(&here.join("../../../shared/corpus"), &mut texts);
+        let long = "x".repeat(300);
+        texts.extend([
+            String::new(),
+            "{".to_string(),
+            "{\n  \"dependencies\": {\n    \"a.b\": \"1.0.0\"\n  }\n}".to_string(),
+            "{\n\t\"dependencies\": {\n\t\t\"a.b\": \"1.0.0\"\n\t}\n}\n".to_string(),
+            "{\r\n  \"dependencies\": {\r\n    \"a.b\": \"1\"\r\n  }\r\n}\r\n".to_string(),
+            "{\n  \"dependencies\": {\n    \"é.ü\": \"1.0.0\", \"x\u{1b}[2J\": \"2\"\n  }\n}\n"
+                .to_string(),
+            format!("{{\n  \"dependencies\": {{\n    \"{long}\": \"1.0.0\"\n  }}\n}}\n"),
+            format!("{}\n{{\"dependencies\": {{}}}}\n", "\n".repeat(120)),
+        ]);
+        texts
+    }
+
+    /// A small deterministic generator (xorshift) for made-up spans.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+
+        fn span(&mut self, len: usize) -> Span {
+            let start = self.below(len + 2);
+            match self.below(4) {
+                0 => Span::new(start, start),
+                1 => Span::new(start, start + self.below(len + 2)),
+                _ => Span::new(start, start + self.below(12)),
+            }
+        }
+    }
+
+    /// The direct rendering is byte for byte codespan's, with and without colour, for the
+    /// linter's own diagnostics and for made-up spans, labels and words; and it is the one
+    /// used for most of them (so the comparison is not empty).
+    #[test]
+    fn direct_rendering_is_codespans() {
+        use manifest_lint_core::{Label, LintOptions, lint};
+        let config = Config::default();
+        let palettes = [direct::Palette::new(false), direct::Palette::new(true)];
+        let words = ["", "a label", "tab\tand `x`", "é\u{1b}[0m", "two\nlines"];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut direct_count, mut total) = (0, 0);
+        for text in texts() {
+            let analysis = lint(&text, &LintOptions::default());
+            let mut diagnostics = analysis.diagnostics.clone();
+            // Made-up variants of the first diagnostic (or of a new one on an empty result).
+            let model = diagnostics.first().cloned().unwrap_or_else(|| {
+                Diagnostic::new(
+                    manifest_lint_core::rule("glob-scope").unwrap(),
+                    Span::new(0, 1),
+                    "m",
+                )
+            });
+            for i in 0..40 {
+                let mut d = model.clone();
+                d.span = rng.span(text.len());
+                d.labels = (0..rng.below(4))
+                    .map(|_| Label {
+                        span: rng.span(text.len()),
+                        message: words[rng.below(words.len())].to_string(),
+                    })
+                    .collect();
+                d.message = format!("made up {}", words[rng.below(words.len())]);
+                d.notes = (0..rng.below(3))
+                    .map(|_| words[rng.below(words.len())].to_string())
+                    .collect();
+                d.severity = [
+                    Severity::Error,
+                    Severity::Warning,
+                    Severity::Info,
+                    Severity::Hint,
+                ][i % 4];
+                if i % 3 == 0 {
+                    d.fix = None;
+                }
+                diagnostics.push(d);
+            }
+            let source = mask_secrets(&text, &analysis.secrets);
+            let index = LineIndex::new(&source);
+            // One cursor for all, as `human` does (its offsets go back and forth here).
+            let mut lines = direct::Lines::new(&source);
+            for d in &diagnostics {
+                for (color, palette) in [false, true].into_iter().zip(&palettes) {
+                    total += 1;
+                    let mut expected = Vec::new();
+                    via_codespan(
+                        &mut expected,
+                        &config,
+                        color,
+                        "dir/f.json",
+                        &source,
+                        &index,
+                        d,
+                    )
+                    .unwrap();
+                    let Some(lines) = &mut lines else {
+                        continue;
+                    };
+                    let mut got = Vec::new();
+                    if direct::render(&mut got, palette, "dir/f.json", &source, lines, d) {
+                        direct_count += 1;
+                        assert_eq!(
+                            String::from_utf8_lossy(&got),
+                            String::from_utf8_lossy(&expected),
+                            "colour {color}, {d:?}"
+                        );
+                    } else {
+                        assert!(got.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(
+            direct_count * 4 > total,
+            "{direct_count} of {total} rendered directly"
+        );
     }
 
     #[test]

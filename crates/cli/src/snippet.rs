@@ -36,10 +36,36 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// Whether every byte is printable ASCII (`0x20..0x7f`), checked eight bytes at a time.
+pub(crate) fn printable_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut bad = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // The high bit of a byte below 0x20 (exact: without such a byte nothing borrows), and
+        // of a byte from 0x7f up.
+        bad |= (x.wrapping_sub(ONES * 0x20) & !x) | ((x & !HIGH) + ONES) | x;
+    }
+    bad & HIGH == 0 && words.remainder().iter().all(|b| (0x20..0x7f).contains(b))
+}
+
+/// Whether `s` has nothing to escape: printable ASCII is checked a word at a time, anything
+/// else (tabs included) a character at a time.
+fn is_safe(s: &str) -> bool {
+    printable_ascii(s.as_bytes()) || !s.chars().any(is_unsafe)
+}
+
 /// `s` with every unsafe character escaped; line breaks kept when `keep_newlines`.
 pub(crate) fn escape(s: &str, keep_newlines: bool) -> String {
-    if !s.chars().any(is_unsafe) {
-        return s.to_string();
+    escape_cow(s, keep_newlines).into_owned()
+}
+
+/// [`escape`], borrowing `s` when it has nothing to escape.
+pub(crate) fn escape_cow(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    if is_safe(s) {
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -49,13 +75,13 @@ pub(crate) fn escape(s: &str, keep_newlines: bool) -> String {
             push_escaped(&mut out, c);
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Text of whole lines (a diff) for a terminal: unsafe characters escaped, line breaks (`\n`,
 /// `\r\n`) and tabs kept.
 pub(crate) fn escape_lines(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if is_safe(s) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -299,7 +325,7 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-fn floor_boundary(text: &str, mut offset: usize) -> usize {
+pub(crate) fn floor_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -357,6 +383,22 @@ mod tests {
 
     fn excerpt_of<'a>(text: &'a str, index: &'a LineIndex, span: Span) -> Excerpt<'a> {
         Excerpt::new("f", text, index, &[span])
+    }
+
+    #[test]
+    fn printable_ascii_is_checked_exactly() {
+        for len in [0, 1, 7, 8, 9, 16, 23] {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let expected = (0x20..0x7f).contains(&b);
+                    assert_eq!(printable_ascii(&bytes), expected, "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(printable_ascii(b""));
+        assert!(printable_ascii(b" ~ ~ ~ ~ ~ ~ ~ ~ ~"));
     }
 
     #[test]

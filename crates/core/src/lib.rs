@@ -332,8 +332,11 @@ fn finish(
         caches: rules::Caches::default(),
     };
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
-    let secrets = secrets(text, &manifest);
-    scrub_secrets(&mut diagnostics, &secret_strings(text, &manifest, &secrets));
+    let (secrets, git_secrets) = secrets(text, &manifest);
+    scrub_secrets(
+        &mut diagnostics,
+        &secret_strings(text, &manifest, &secrets, git_secrets),
+    );
     let graph = project.map(|p| p.graph);
     Analysis {
         graph,
@@ -375,7 +378,8 @@ fn apply_levels_and_sort(
     diagnostics
 }
 
-fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
+/// The secret spans, registries' first; and whether any is a dependency's.
+fn secrets(text: &str, manifest: &Manifest) -> (Vec<Span>, bool) {
     let urls = manifest
         .registries()
         .iter()
@@ -394,19 +398,38 @@ fn secrets(text: &str, manifest: &Manifest) -> Vec<Span> {
         .dependencies()
         .iter()
         .filter_map(|dep| rules::dependency_secret(text, dep));
-    registry_secrets.chain(git_secrets).collect()
+    let mut spans: Vec<Span> = registry_secrets.collect();
+    let registries = spans.len();
+    spans.extend(git_secrets);
+    let any_git = spans.len() > registries;
+    (spans, any_git)
 }
 
 /// Every secret as text, longest first: the bytes under each secret span, and the credentials
 /// of the decoded URL values (which differ from the raw bytes when the JSON string uses escapes).
-fn secret_strings(text: &str, manifest: &Manifest, secrets: &[Span]) -> Vec<String> {
+///
+/// A dependency's decoded credentials are looked for only when some dependency has a secret
+/// span (`git_secrets`): every dependency whose decoded value has credentials has one (the
+/// whole value when its raw text spells them with escapes), so without any the search over
+/// every dependency (a large manifest's 120,000) finds nothing.
+fn secret_strings(
+    text: &str,
+    manifest: &Manifest,
+    secrets: &[Span],
+    git_secrets: bool,
+) -> Vec<String> {
+    let dependencies = if git_secrets {
+        manifest.dependencies()
+    } else {
+        &[]
+    };
     let decoded = manifest
         .registries()
         .iter()
         .filter_map(|r| r.url.as_ref())
         .chain(manifest.registry.as_ref())
         .filter_map(|u| url::userinfo_range(&u.value).map(|r| u.value[r].to_string()))
-        .chain(manifest.dependencies().iter().filter_map(|d| {
+        .chain(dependencies.iter().filter_map(|d| {
             let v = &d.version.as_ref()?.value;
             url::dependency_credentials_range(v).map(|r| v[r].to_string())
         }));
