@@ -47,15 +47,39 @@ pub fn nonblocking() -> Option<(Input, Output)> {
             return None;
         }
     }
-    let input = match kind(&stdin)? {
+    // Both kinds first: nothing is set non-blocking unless both ends can be polled.
+    let (in_kind, out_kind) = (kind(&stdin)?, kind(&stdout)?);
+    let input = match in_kind {
         Kind::Pipe => Input::Pipe(pipe::Receiver::from_owned_fd(stdin).ok()?),
         Kind::Socket => Input::Socket(socket(stdin)?),
     };
-    let output = match kind(&stdout)? {
-        Kind::Pipe => Output::Pipe(pipe::Sender::from_owned_fd(stdout).ok()?),
-        Kind::Socket => Output::Socket(socket(stdout)?),
+    let output = match out_kind {
+        Kind::Pipe => pipe::Sender::from_owned_fd(stdout).ok().map(Output::Pipe),
+        Kind::Socket => socket(stdout).map(Output::Socket),
     };
-    Some((input, output))
+    match output {
+        Some(output) => Some((input, output)),
+        None => {
+            // Stdin is shared with tokio's blocking reader that takes over: blocking again.
+            input.into_blocking();
+            None
+        }
+    }
+}
+
+impl Input {
+    /// Clears the non-blocking flag this module set (best effort: on failure the blocking
+    /// reader sees `WouldBlock`, reported like any read error).
+    fn into_blocking(self) {
+        match self {
+            Input::Pipe(p) => drop(p.into_blocking_fd()),
+            Input::Socket(s) => {
+                if let Ok(s) = s.into_std() {
+                    let _ = s.set_nonblocking(false);
+                }
+            }
+        }
+    }
 }
 
 enum Kind {

@@ -995,8 +995,12 @@ fn manifest_with_many_errors() -> String {
 /// Whether the server's stdout is non-blocking (the flag of its open file description, from
 /// `/proc/<pid>/fdinfo/1`): the sign that it is on the event loop, not tokio's blocking pool.
 fn stdout_nonblocking(child: &Child) -> bool {
+    fd_nonblocking(child, 1)
+}
+
+fn fd_nonblocking(child: &Child, fd: u32) -> bool {
     let pid = child.id().expect("the server runs");
-    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/1")).expect("fdinfo of stdout");
+    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).expect("fdinfo");
     let flags = info
         .lines()
         .find_map(|l| l.strip_prefix("flags:"))
@@ -1074,4 +1078,68 @@ async fn a_large_publish_over_a_socket_pair() {
 async fn a_session_with_stderr_on_the_same_socket() {
     let (client, mut child) = spawn_on_a_socket(true);
     session_with_a_large_publish(client, &mut child, false).await;
+}
+
+/// Stdin a pipe and stdout a file (not pollable): both stay with tokio's blocking stdio, and
+/// stdin must not be left non-blocking (the blocking reader would then see `WouldBlock` on an
+/// empty pipe and end the session). The messages are written only after the server has had
+/// time to start reading.
+#[tokio::test]
+async fn stdout_to_a_file_keeps_blocking_stdio_and_serves() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let mut child = tokio::process::Command::new(BIN)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(out)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start manifest-lint lsp");
+    let mut stdin = child.stdin.take().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!fd_nonblocking(&child, 0), "stdin was left non-blocking");
+    let frame = |body: Value| {
+        let body = body.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    // Answers are read back from the file: the server's own requests to the client carry ids
+    // too, an answer has no `method`.
+    let answered = |id: i64| {
+        let text = std::fs::read_to_string(&out_path).unwrap();
+        text.split("Content-Length:")
+            .filter_map(|frame| frame.split_once("\r\n\r\n"))
+            .filter_map(|(_, body)| serde_json::from_str::<Value>(body).ok())
+            .any(|m| m["id"] == id && m.get("method").is_none() && m.get("error").is_none())
+    };
+    let exchanges = [
+        (
+            vec![frame(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"capabilities": {}, "initializationOptions": {"online": false}}}),
+            )],
+            1,
+        ),
+        (
+            vec![
+                frame(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}})),
+                frame(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})),
+            ],
+            2,
+        ),
+    ];
+    for (messages, id) in exchanges {
+        stdin.write_all(messages.concat().as_bytes()).await.unwrap();
+        stdin.flush().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !answered(id) {
+            assert!(Instant::now() < deadline, "no answer to request {id}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let exit = frame(json!({"jsonrpc": "2.0", "method": "exit"}));
+    stdin.write_all(exit.as_bytes()).await.unwrap();
+    stdin.flush().await.unwrap();
+    assert_eq!(exit_status(&mut child).await.code(), Some(0));
 }
