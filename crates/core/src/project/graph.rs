@@ -784,7 +784,10 @@ impl<'a> Context<'a, '_> {
                 if builtin_unknown == 1 { "" } else { "s" }
             ));
         }
-        packages.sort_by(|a, b| a.name.cmp(&b.name));
+        // Names are unique (the walk visits each once), so an unstable sort gives the same order
+        // as a stable one, with fewer moves (it was a tenth of a 16,500-package graph).
+        packages.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        debug_assert!(packages.windows(2).all(|w| w[0].name != w[1].name));
         ProjectGraph { packages, unknown }
     }
 }
