@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use manifest_lint_core::{Analysis, LintOptions, Severity, lint_bytes};
 
+mod support;
+use support::shared;
+
 /// Warnings on the real projects that are true problems, each with why (project folder or
 /// corpus file stem, rule id, how many).
 const REAL_WARNINGS: &[(&str, &str, usize, &str)] = &[
@@ -106,29 +109,6 @@ const REAL_WARNINGS: &[(&str, &str, usize, &str)] = &[
         "two entries for https://package.openupm.com: one registry per URL",
     ),
 ];
-
-/// `../shared/<what>` beside the repository, or under `$MANIFEST_LINT_SHARED` when set (to point
-/// at another copy, or at nothing to see the skip).
-fn shared(what: &str, test: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("MANIFEST_LINT_SHARED").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    );
-    let dir = root.join(what);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        // Straight to stderr, not `eprintln!`: the test harness captures the macros' output of a
-        // passing test, and this line must be seen.
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED {test}: {} is absent (the shared corpus of real projects sits beside the \
-             repository only in CI and the development workspace)",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// `../shared/corpus/*.json`, sorted.
 fn corpus_files(test: &str) -> Option<Vec<PathBuf>> {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 #[path = "../../../fuzz/invariants.rs"]
 mod invariants;
+mod support;
+use support::Rng;
 
 /// Mutations made of each seed.
 const MUTATIONS_PER_SEED: usize = 40;
@@ -53,22 +55,6 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         .filter(|p| p.is_file())
         .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
         .collect()
-}
-
-/// xorshift64*: the same mutations on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// One to three random edits of `seed`: delete a range, duplicate a range, or insert a token.

@@ -15,6 +15,9 @@ use manifest_lint_core::parse;
 use manifest_lint_core::project::{self, Origin, PackageInput, ProjectInput};
 use serde_json::Value;
 
+mod support;
+use support::shared;
+
 /// Disagreements with Unity's lock files that are explained (project folder, package, why).
 /// Each is a lock that no longer matches its manifest: the projects' repositories changed the
 /// manifest after Unity last wrote the lock (Unity rewrites it on the next open).
@@ -137,25 +140,6 @@ const EARLIER_DEPTH: &str = "the lock's depth is the level of the newer request 
 /// The agreement reached (2457 of 2473 entries, 40 of 48 projects); the test fails below it.
 const FLOOR_ENTRIES: f64 = 0.9935;
 const FLOOR_PROJECTS: f64 = 0.8333;
-
-fn shared_projects() -> Option<PathBuf> {
-    let root = std::env::var_os("MANIFEST_LINT_SHARED").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        PathBuf::from,
-    );
-    let dir = root.join("projects");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED lock_agreement: {} is absent (the shared corpus of real projects sits beside \
-             the repository only in CI and the development workspace)",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// The `dependencies` object of a lock entry as written (keeping its order, which
 /// `serde_json::Value` does not).
@@ -313,7 +297,7 @@ fn locked_above_requests(dir: &Path) -> usize {
 
 #[test]
 fn the_graph_agrees_with_unitys_lock_files() {
-    let Some(root) = shared_projects() else {
+    let Some(root) = shared("projects", "lock_agreement") else {
         return;
     };
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)

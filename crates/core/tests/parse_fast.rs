@@ -8,7 +8,6 @@
 //! mutations of JSON, and a list of departures from strict JSON.
 
 use std::borrow::Cow;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use jsonc_parser::ast::{ObjectPropName, Value};
@@ -16,6 +15,8 @@ use manifest_lint_core::parse;
 
 #[path = "../benches/generate.rs"]
 mod generate;
+mod support;
+use support::{Rng, shared};
 
 /// What `lint` does to a BOM before parsing.
 fn blank_bom(text: &str) -> Cow<'_, str> {
@@ -160,26 +161,9 @@ fn the_repository_s_json_files() {
     );
 }
 
-fn shared(what: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("MANIFEST_LINT_SHARED")
-        .map_or_else(|| repo_root().join("../shared"), PathBuf::from);
-    let dir = root.join(what);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED parse_fast {what}: {} is absent (the shared corpus of real projects sits \
-             beside the repository only in CI and the development workspace)",
-            dir.display()
-        );
-        None
-    }
-}
-
 #[test]
 fn the_shared_corpus() {
-    let Some(dir) = shared("corpus") else {
+    let Some(dir) = shared("corpus", "parse_fast corpus") else {
         return;
     };
     let mut files = Vec::new();
@@ -191,7 +175,7 @@ fn the_shared_corpus() {
 
 #[test]
 fn the_shared_projects() {
-    let Some(dir) = shared("projects") else {
+    let Some(dir) = shared("projects", "parse_fast projects") else {
         return;
     };
     let mut files = Vec::new();
@@ -208,27 +192,6 @@ fn generated_manifests() {
     for (registries, scopes, deps) in [(1, 1, 1), (3, 2, 1), (60, 10, 3), (200, 4, 2)] {
         let text = generate::manifest(registries, scopes, deps);
         assert!(check(&text), "generated {registries} {scopes} {deps}");
-    }
-}
-
-/// A small deterministic generator (xorshift64*), so that a failure is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
     }
 }
 
