@@ -144,23 +144,33 @@ impl<'a> Parser<'a> {
                 name: ObjectPropName::String(name),
                 value,
             });
-            self.skip_whitespace();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                }
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return None,
+            if !self.separator(b'}')? {
+                break;
             }
         }
         Some(Object {
             range: self.range_from(start),
             properties: self.props.split_off(mark),
         })
+    }
+
+    /// After a member or an element: `,` (then `true`: another follows) or `close` (`false`),
+    /// with the whitespace around it; anything else is not strict JSON (`None`).
+    #[inline]
+    fn separator(&mut self, close: u8) -> Option<bool> {
+        self.skip_whitespace();
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                self.skip_whitespace();
+                Some(true)
+            }
+            b if b == close => {
+                self.pos += 1;
+                Some(false)
+            }
+            _ => None,
+        }
     }
 
     fn array(&mut self, depth: usize) -> Option<Array<'a>> {
@@ -178,17 +188,8 @@ impl<'a> Parser<'a> {
         loop {
             let value = self.value(depth + 1)?;
             self.values.push(value);
-            self.skip_whitespace();
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                }
-                b']' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return None,
+            if !self.separator(b']')? {
+                break;
             }
         }
         Some(Array {
