@@ -83,7 +83,7 @@ fn resolution(c: &mut Criterion) {
         .manifest
         .dependencies()
         .iter()
-        .map(|d| d.name.value.clone())
+        .map(|d| d.name.value.to_string())
         .collect();
     let mut group = c.benchmark_group("resolve");
     group.sample_size(10);

@@ -166,11 +166,15 @@ impl Analysis {
         let mut targets: Vec<facts::ProbeTarget> = registries
             .iter()
             .map(|r| facts::ProbeTarget {
-                url: r.url.as_ref().map(|u| u.value.clone()).unwrap_or_default(),
+                url: r
+                    .url
+                    .as_ref()
+                    .map(|u| u.value.to_string())
+                    .unwrap_or_default(),
                 scopes: r
                     .scopes
                     .as_ref()
-                    .map(|s| s.items.iter().map(|i| i.value.clone()).collect())
+                    .map(|s| s.items.iter().map(|i| i.value.to_string()).collect())
                     .unwrap_or_default(),
                 packages: Vec::new(),
             })
@@ -203,8 +207,8 @@ impl Analysis {
                 Some(w) => &mut targets[w.registry],
                 None => &mut default,
             };
-            if !target.packages.contains(&dep.name.value) {
-                target.packages.push(dep.name.value.clone());
+            if !target.packages.iter().any(|p| *p == dep.name.value) {
+                target.packages.push(dep.name.value.to_string());
             }
         }
         targets.push(default);

@@ -71,10 +71,15 @@ pub const REGISTRY_PROPERTIES: &[(&str, JsonType)] = &[
 /// The allowed values of `resolutionStrategy`.
 pub const RESOLUTION_STRATEGIES: &[&str] = &["lowest", "highestPatch", "highestMinor", "highest"];
 
+/// A string of the model: a key, a name, a version, a scope, a URL. Stored inline up to 24
+/// bytes (nearly every string of a manifest), so that the model of a large manifest costs no
+/// allocation per string; it derefs to `&str`.
+pub type Text = compact_str::CompactString;
+
 /// A string value or key with its span (the span includes the quotes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Str {
-    pub value: String,
+    pub value: Text,
     pub span: Span,
 }
 
@@ -152,7 +157,7 @@ impl ScopedRegistry {
     /// The name to show in messages: the `name`, else the URL, else "registry #N".
     pub fn display_name(&self) -> String {
         match (&self.name, &self.url) {
-            (Some(n), _) if !n.value.trim().is_empty() => n.value.clone(),
+            (Some(n), _) if !n.value.trim().is_empty() => n.value.to_string(),
             (_, Some(u)) => crate::url::redact(&u.value),
             _ => format!("registry #{}", self.element + 1),
         }
@@ -170,7 +175,7 @@ pub struct Scopes {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
-    pub value: String,
+    pub value: Text,
     pub span: Span,
     /// Position in the `scopes` array.
     pub element: usize,
@@ -286,7 +291,7 @@ fn registry(element: usize, object: &Object<'_>) -> ScopedRegistry {
                         .enumerate()
                         .filter_map(|(i, v)| match v {
                             Value::StringLit(s) => Some(Scope {
-                                value: s.value.to_string(),
+                                value: Text::from(&*s.value),
                                 span: s.range.into(),
                                 element: i,
                             }),
@@ -329,11 +334,11 @@ pub fn prop_name<'a>(prop: &'a ObjectProp<'_>) -> &'a str {
 fn key_str(prop: &ObjectProp<'_>) -> Str {
     match &prop.name {
         ObjectPropName::String(s) => Str {
-            value: s.value.to_string(),
+            value: Text::from(&*s.value),
             span: s.range.into(),
         },
         ObjectPropName::Word(w) => Str {
-            value: w.value.to_string(),
+            value: Text::from(w.value),
             span: w.range.into(),
         },
     }
@@ -342,7 +347,7 @@ fn key_str(prop: &ObjectProp<'_>) -> Str {
 fn string(value: &Value<'_>) -> Option<Str> {
     match value {
         Value::StringLit(s) => Some(Str {
-            value: s.value.to_string(),
+            value: Text::from(&*s.value),
             span: s.range.into(),
         }),
         _ => None,

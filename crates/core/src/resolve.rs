@@ -38,7 +38,7 @@ impl Resolution {
 /// An index of every valid-looking scope string to the places that declare it.
 #[derive(Debug, Default, Clone)]
 pub struct Resolver {
-    scopes: FxHashMap<String, Vec<ScopeRef>>,
+    scopes: FxHashMap<String, Refs>,
     /// Bit `n` is set when some scope is `n` bytes long (bit 63: 63 or more), so that a
     /// prefix of a length no scope has is not hashed and looked up at all.
     lengths: u64,
@@ -53,7 +53,7 @@ impl Resolver {
             .filter_map(|r| r.scopes.as_ref())
             .map(|s| s.items.len())
             .sum();
-        let mut scopes: FxHashMap<String, Vec<ScopeRef>> =
+        let mut scopes: FxHashMap<String, Refs> =
             FxHashMap::with_capacity_and_hasher(count, Default::default());
         for (r, registry) in manifest.registries().iter().enumerate() {
             let Some(list) = &registry.scopes else {
@@ -69,12 +69,12 @@ impl Resolver {
                     // The same scope twice in one registry is one claim (duplicate-scope
                     // reports it).
                     Some(refs) => {
-                        if !refs.iter().any(|r2| r2.registry == r) {
+                        if !refs.as_slice().iter().any(|r2| r2.registry == r) {
                             refs.push(at);
                         }
                     }
                     None => {
-                        scopes.insert(scope.value.clone(), vec![at]);
+                        scopes.insert(scope.value.to_string(), Refs::One(at));
                     }
                 }
             }
@@ -86,16 +86,16 @@ impl Resolver {
     }
 
     /// The declarations of exactly `scope`, or `None`: the map, behind the length filter.
-    fn get(&self, scope: &str) -> Option<&Vec<ScopeRef>> {
+    fn get(&self, scope: &str) -> Option<&[ScopeRef]> {
         if self.lengths & length_bit(scope) == 0 {
             return None;
         }
-        self.scopes.get(scope)
+        self.scopes.get(scope).map(Refs::as_slice)
     }
 
     /// The registries' declarations of exactly this scope string, in manifest order.
     pub fn declarations(&self, scope: &str) -> &[ScopeRef] {
-        self.get(scope).map_or(&[], Vec::as_slice)
+        self.get(scope).unwrap_or(&[])
     }
 
     /// Every declared scope that matches `name` (the name itself, then each dot-prefix), longest
@@ -107,7 +107,7 @@ impl Resolver {
         let ends = std::iter::once(name.len()).chain(dots_from_end(name));
         ends.filter_map(move |end| {
             let prefix = &name[..end];
-            self.get(prefix).map(|refs| (prefix, refs.as_slice()))
+            self.get(prefix).map(|refs| (prefix, refs))
         })
     }
 
@@ -151,7 +151,7 @@ impl Resolver {
     pub fn parent<'s>(&self, scope: &'s str) -> Option<(&'s str, &[ScopeRef])> {
         dots_from_end(scope)
             .map(|i| &scope[..i])
-            .find_map(|prefix| self.get(prefix).map(|refs| (prefix, refs.as_slice())))
+            .find_map(|prefix| self.get(prefix).map(|refs| (prefix, refs)))
     }
 }
 
@@ -165,6 +165,30 @@ fn length_bit(s: &str) -> u64 {
 fn dots_from_end(s: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = s.as_bytes();
     (0..bytes.len()).rev().filter(move |&i| bytes[i] == b'.')
+}
+
+/// The declarations of one scope string, in manifest order: nearly always one, kept inline
+/// rather than in a vector of its own.
+#[derive(Debug, Clone)]
+enum Refs {
+    One(ScopeRef),
+    Many(Vec<ScopeRef>),
+}
+
+impl Refs {
+    fn as_slice(&self) -> &[ScopeRef] {
+        match self {
+            Refs::One(r) => std::slice::from_ref(r),
+            Refs::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, at: ScopeRef) {
+        match self {
+            Refs::One(r) => *self = Refs::Many(vec![*r, at]),
+            Refs::Many(v) => v.push(at),
+        }
+    }
 }
 
 /// A registry as named in explanations.
@@ -218,7 +242,7 @@ impl Explanation {
             registries[r.registry]
                 .scopes
                 .as_ref()
-                .map(|s| s.items[r.scope].value.clone())
+                .map(|s| s.items[r.scope].value.to_string())
                 .unwrap_or_default()
         };
         let candidate = |r: ScopeRef| Candidate {

@@ -258,7 +258,7 @@ fn corpus_artefacts(
     analysis.diagnostics.retain(|d| {
         d.rule.id != "local-package-missing"
             || !deps.iter().any(|dep| {
-                artefacts.contains(&dep.name.value)
+                artefacts.iter().any(|a| *a == dep.name.value)
                     && dep.version.as_ref().is_some_and(|v| v.span == d.span)
             })
     });

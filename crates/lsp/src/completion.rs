@@ -559,7 +559,7 @@ fn items(
                         r.scopes
                             .iter()
                             .flat_map(|s| &s.items)
-                            .map(|s| s.value.clone()),
+                            .map(|s| s.value.to_string()),
                     );
                 }
                 scopes(&req, good, &existing)

@@ -251,11 +251,11 @@ fn key_str(prop: &jsonc_parser::ast::ObjectProp<'_>) -> Str {
     use jsonc_parser::ast::ObjectPropName;
     match &prop.name {
         ObjectPropName::String(s) => Str {
-            value: s.value.to_string(),
+            value: s.value.as_ref().into(),
             span: s.range.into(),
         },
         ObjectPropName::Word(w) => Str {
-            value: w.value.to_string(),
+            value: w.value.into(),
             span: w.range.into(),
         },
     }
@@ -264,7 +264,7 @@ fn key_str(prop: &jsonc_parser::ast::ObjectProp<'_>) -> Str {
 fn string(value: &Value<'_>) -> Option<Str> {
     match value {
         Value::StringLit(s) => Some(Str {
-            value: s.value.to_string(),
+            value: s.value.as_ref().into(),
             span: s.range.into(),
         }),
         _ => None,

@@ -317,7 +317,10 @@ impl<'a> Context<'a, '_> {
                 .dependencies()
                 .iter()
                 .filter_map(|dep| {
-                    Some((dep.name.value.clone(), dep.version.as_ref()?.value.clone()))
+                    Some((
+                        dep.name.value.to_string(),
+                        dep.version.as_ref()?.value.to_string(),
+                    ))
                 })
                 .collect(),
         );

@@ -62,7 +62,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .manifest
                 .dependencies()
                 .iter()
-                .any(|d| &d.name.value == dep);
+                .any(|d| d.name.value == dep);
             if named || project.is_embedded(dep) {
                 continue;
             }

@@ -53,8 +53,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .dependencies()
             .iter()
             .rev()
-            .find(|d| &d.name.value == dependency)
-            .filter(|d| d.version.as_ref().is_some_and(|v| &v.value == spec))
+            .find(|d| d.name.value == dependency)
+            .filter(|d| d.version.as_ref().is_some_and(|v| v.value == spec))
         else {
             continue;
         };

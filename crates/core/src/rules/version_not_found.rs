@@ -46,7 +46,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(PackageStatus::Found { versions, latest }) = facts.package(url, name) else {
             continue;
         };
-        if versions.iter().any(|v| v == &version.value) {
+        if versions.iter().any(|v| v == version.value) {
             continue;
         }
         let mut parsed: Vec<semver::Version> = versions
