@@ -36,6 +36,90 @@ pub fn parse_registry_url(raw: &str) -> Result<Url, UrlProblem> {
     Ok(url)
 }
 
+/// What the registry rules ask of a registry URL, without keeping the parsed [`Url`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryUrl {
+    /// The scheme is `http` (not `https`).
+    pub http: bool,
+    /// The host as the URL standard writes it ([`Url::host_str`]).
+    pub host: Option<String>,
+    /// [`is_loopback`].
+    pub loopback: bool,
+    /// No path but slashes, and no query.
+    pub bare: bool,
+}
+
+impl RegistryUrl {
+    pub fn of(url: &Url) -> Self {
+        Self {
+            http: url.scheme() == "http",
+            host: url.host_str().map(str::to_string),
+            loopback: is_loopback(url),
+            bare: url.path().trim_matches('/').is_empty() && url.query().is_none(),
+        }
+    }
+}
+
+/// [`parse_registry_url`], reduced to a [`RegistryUrl`]. A plain `http(s)://host/path` (nearly
+/// every registry URL) is read without the URL parser: for such text the parser changes
+/// nothing (lowercase ASCII host that is not an IP address and has no `xn--` label, no port,
+/// no user-info, a path without `.` segments, escapes, query or fragment), so the answer is the
+/// same; anything else goes through [`parse_registry_url`].
+pub fn check_registry_url(raw: &str) -> Result<RegistryUrl, UrlProblem> {
+    if let Some(plain) = plain_registry_url(raw) {
+        return Ok(plain);
+    }
+    parse_registry_url(raw).map(|url| RegistryUrl::of(&url))
+}
+
+fn plain_registry_url(raw: &str) -> Option<RegistryUrl> {
+    let (http, rest) = match raw.strip_prefix("https://") {
+        Some(rest) => (false, rest),
+        None => (true, raw.strip_prefix("http://")?),
+    };
+    let host_end = rest.bytes().position(|c| c == b'/').unwrap_or(rest.len());
+    let (host, path) = rest.split_at(host_end);
+    // Labels of `a-z 0-9 -`, none empty, none starting or ending with `-`, none `xn--`; the
+    // last starting with a letter, which keeps the host from being read as an IPv4 address.
+    let h = host.as_bytes();
+    let mut previous = b'.';
+    let mut last_label_first = 0;
+    for (i, &c) in h.iter().enumerate() {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' => {
+                if previous == b'.' {
+                    last_label_first = c;
+                    if h[i..].starts_with(b"xn--") {
+                        return None;
+                    }
+                }
+            }
+            b'-' if previous != b'.' => {}
+            b'.' if previous != b'.' && previous != b'-' => {}
+            _ => return None,
+        }
+        previous = c;
+    }
+    if matches!(previous, b'.' | b'-') || !last_label_first.is_ascii_lowercase() {
+        return None;
+    }
+    // A path of plain characters with no `.` segment (nor any segment starting with a dot).
+    let mut previous = 0;
+    for c in path.bytes() {
+        let plain = c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'_' | b'~' | b'.');
+        if !plain || (previous == b'/' && c == b'.') {
+            return None;
+        }
+        previous = c;
+    }
+    Some(RegistryUrl {
+        http,
+        host: Some(host.to_string()),
+        loopback: host == "localhost" || host.ends_with(".localhost"),
+        bare: path.trim_matches('/').is_empty(),
+    })
+}
+
 /// Whether the URL's host is this machine (`localhost`, `127.0.0.0/8`, `::1`).
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -134,6 +218,47 @@ pub fn redact(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_path_agrees_with_the_parser() {
+        let urls = [
+            "https://npm.example.com",
+            "https://npm.example.com/",
+            "http://npm.example.com/npm/registry/",
+            "https://localhost",
+            "http://registry.localhost/x",
+            "https://a-b.c0.example",
+            "https://127.0.0.1",
+            "https://1.2.3",
+            "https://example.0x1f",
+            "https://xn--nxasmq6b.example",
+            "https://ab--cd.example",
+            "https://-a.example",
+            "https://a..example",
+            "https://example.com.",
+            "https://EXAMPLE.com",
+            "https://example.com:443/",
+            "https://user@example.com",
+            "https://example.com/a/./b",
+            "https://example.com/a/../b",
+            "https://example.com/.npm",
+            "https://example.com/a%20b",
+            "https://example.com/a?b",
+            "https://example.com//",
+            "https:///example.com",
+            "https://",
+            "http://x",
+            "ftp://example.com",
+        ];
+        for raw in urls {
+            let slow = parse_registry_url(raw).map(|u| RegistryUrl::of(&u));
+            assert_eq!(check_registry_url(raw), slow, "{raw}");
+            if let Some(plain) = plain_registry_url(raw) {
+                assert_eq!(Ok(plain), slow, "{raw}");
+            }
+        }
+        assert!(plain_registry_url("https://npm.example.com/npm").is_some());
+    }
 
     #[test]
     fn registry_urls() {

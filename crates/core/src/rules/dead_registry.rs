@@ -48,13 +48,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Ok(parsed) => parsed,
             Err(_) => match ::url::Url::parse(url.value.trim()) {
                 Ok(p) => {
-                    reparsed = p;
+                    reparsed = crate::url::RegistryUrl::of(&p);
                     &reparsed
                 }
                 Err(_) => continue,
             },
         };
-        let Some(host) = parsed.host_str() else {
+        let Some(host) = parsed.host.as_deref() else {
             continue;
         };
         let host = host.trim_end_matches('.').to_ascii_lowercase();
@@ -76,9 +76,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         match replacement {
             Some(new) => {
                 // Only a bare host URL has an evident successor; a path on it is left to the user.
-                let bare = parsed.path().trim_matches('/').is_empty()
-                    && parsed.query().is_none()
-                    && crate::url::userinfo_range(&url.value).is_none();
+                let bare = parsed.bare && crate::url::userinfo_range(&url.value).is_none();
                 let fix = Fix::safe(
                     format!("Use `{new}`"),
                     vec![Edit::replace(url.span, json_string(new))],

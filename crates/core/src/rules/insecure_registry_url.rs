@@ -1,5 +1,4 @@
 use super::prelude::*;
-use crate::url::is_loopback;
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +29,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Ok(parsed) = parsed else {
             continue;
         };
-        if parsed.scheme() != "http" || is_loopback(parsed) {
+        if !parsed.http || parsed.loopback {
             continue;
         }
         let https = format!("https{}", &url.value["http".len()..]);

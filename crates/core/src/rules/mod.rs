@@ -164,9 +164,10 @@ pub struct Caches<'a> {
     /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
     /// quadratic.
     locked: std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
-    /// [`crate::url::parse_registry_url`] of each of [`Context::registry_urls`], in that order:
+    /// [`crate::url::check_registry_url`] of each of [`Context::registry_urls`], in that order:
     /// the URL rules read it instead of parsing every URL again, rule after rule.
-    registry_urls: std::cell::OnceCell<Vec<Result<::url::Url, crate::url::UrlProblem>>>,
+    registry_urls:
+        std::cell::OnceCell<Vec<Result<crate::url::RegistryUrl, crate::url::UrlProblem>>>,
     /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
     dependencies:
         std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
@@ -277,19 +278,19 @@ impl<'a> Context<'a> {
             .chain(self.manifest.registry.as_ref())
     }
 
-    /// [`Self::registry_urls`], each with [`crate::url::parse_registry_url`]'s answer for it,
-    /// parsed once per lint (on first use) whichever rules ask.
+    /// [`Self::registry_urls`], each with [`crate::url::check_registry_url`]'s answer for it,
+    /// checked once per lint (on first use) whichever rules ask.
     pub fn parsed_registry_urls(
         &self,
     ) -> impl Iterator<
         Item = (
             &crate::model::Str,
-            &Result<::url::Url, crate::url::UrlProblem>,
+            &Result<crate::url::RegistryUrl, crate::url::UrlProblem>,
         ),
     > {
         let parsed = self.caches.registry_urls.get_or_init(|| {
             self.registry_urls()
-                .map(|u| crate::url::parse_registry_url(&u.value))
+                .map(|u| crate::url::check_registry_url(&u.value))
                 .collect()
         });
         self.registry_urls().zip(parsed)
