@@ -100,9 +100,36 @@ pub fn source_kind(value: &str) -> SourceKind {
     }
 }
 
-/// Whether `value` is a plain `MAJOR.MINOR.PATCH` ([`plain_version`]).
+/// Whether `value` is a plain `MAJOR.MINOR.PATCH` ([`plain_version`]), without building the
+/// version: three runs of digits, none with a leading zero. A value long enough for a number to
+/// overflow `u64` is left to [`plain_version`].
 fn is_plain_version(value: &str) -> bool {
-    plain_version(value).is_some()
+    // Up to 20 bytes, no run of three can overflow (the longest is 16 digits).
+    if value.len() > 20 {
+        return plain_version(value).is_some();
+    }
+    let mut dots = 0;
+    let mut run = 0usize;
+    let mut first = 0u8;
+    for &b in value.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                if run == 1 && first == b'0' {
+                    return false;
+                }
+                if run == 0 {
+                    first = b;
+                }
+                run += 1;
+            }
+            b'.' if run > 0 && dots < 2 => {
+                dots += 1;
+                run = 0;
+            }
+            _ => return false,
+        }
+    }
+    dots == 2 && run > 0
 }
 
 /// Classifies a dependency value.
@@ -307,6 +334,44 @@ fn check_git(value: &str) -> Result<(), VersionProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_version_check_agrees_with_the_parse() {
+        let parts = [
+            "",
+            "0",
+            "1",
+            "01",
+            "00",
+            "10",
+            "7",
+            "99999999999999999999",
+            "a",
+            "-",
+        ];
+        let mut cases = vec![
+            "1.2.3".to_string(),
+            "18446744073709551615.0.0".to_string(),
+            "18446744073709551616.0.0".to_string(),
+            "1.2.3.4".to_string(),
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    cases.push(format!("{a}.{b}.{c}"));
+                    cases.push(format!("{a}.{b}{c}"));
+                    cases.push(format!("{a}{b}.{c}."));
+                }
+            }
+        }
+        for case in &cases {
+            assert_eq!(
+                is_plain_version(case),
+                plain_version(case).is_some(),
+                "{case:?}"
+            );
+        }
+    }
 
     #[test]
     fn accepted_values() {
