@@ -150,7 +150,7 @@ impl<'a> Parser<'a> {
         }
         Some(Object {
             range: self.range_from(start),
-            properties: self.props.split_off(mark),
+            properties: take_from(&mut self.props, mark),
         })
     }
 
@@ -194,7 +194,7 @@ impl<'a> Parser<'a> {
         }
         Some(Array {
             range: self.range_from(start),
-            elements: self.values.split_off(mark),
+            elements: take_from(&mut self.values, mark),
         })
     }
 
@@ -284,6 +284,17 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The items of `stack` from `mark` on, moved out. From the bottom (an outermost container,
+/// such as a manifest's `dependencies`), the whole vector is taken as it is rather than copied:
+/// it is the largest, and copying it cost more than all the small ones together.
+fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    if mark == 0 {
+        std::mem::take(stack)
+    } else {
+        stack.split_off(mark)
+    }
+}
+
 fn skip_digits(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
@@ -347,15 +358,9 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
 fn find_special(b: &[u8], i: usize) -> usize {
     const ONES: u64 = u64::MAX / 255;
     const HIGHS: u64 = ONES << 7;
-    let Some(rest) = b.get(i..) else {
-        return b.len();
-    };
-    let mut chunks = rest.chunks_exact(8);
     let mut offset = i;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
+    while let Some(chunk) = b.get(offset..offset + 8) {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
         let control = x.wrapping_sub(ONES * 0x20) & !x;
         let q = x ^ (ONES * u64::from(b'"'));
         let quote = q.wrapping_sub(ONES) & !q;
@@ -369,7 +374,7 @@ fn find_special(b: &[u8], i: usize) -> usize {
         }
         offset += 8;
     }
-    for &byte in chunks.remainder() {
+    while let Some(&byte) = b.get(offset) {
         if byte == b'"' || byte == b'\\' || byte < 0x20 {
             return offset;
         }
