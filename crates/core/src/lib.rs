@@ -336,7 +336,7 @@ fn finish(
         caches: rules::Caches::default(),
     };
     let mut diagnostics = apply_levels_and_sort(rules::run_all(&ctx), options);
-    let (secrets, git_secrets) = secrets(text, &manifest);
+    let (secrets, git_secrets) = secrets(text, &manifest, ctx.source_kinds());
     scrub_secrets(
         &mut diagnostics,
         &secret_strings(text, &manifest, &secrets, git_secrets),
@@ -382,8 +382,14 @@ fn apply_levels_and_sort(
     diagnostics
 }
 
-/// The secret spans, registries' first; and whether any is a dependency's.
-fn secrets(text: &str, manifest: &Manifest) -> (Vec<Span>, bool) {
+/// The secret spans, registries' first; and whether any is a dependency's. `kinds` are the
+/// dependencies' [`version::SourceKind`]s: an exact version (nearly every value) holds no
+/// credentials, so only the other values are searched.
+fn secrets(
+    text: &str,
+    manifest: &Manifest,
+    kinds: &[Option<version::SourceKind>],
+) -> (Vec<Span>, bool) {
     let urls = manifest
         .registries()
         .iter()
@@ -401,7 +407,9 @@ fn secrets(text: &str, manifest: &Manifest) -> (Vec<Span>, bool) {
     let git_secrets = manifest
         .dependencies()
         .iter()
-        .filter_map(|dep| rules::dependency_secret(text, dep));
+        .zip(kinds)
+        .filter(|(_, kind)| **kind != Some(version::SourceKind::Registry))
+        .filter_map(|(dep, _)| rules::dependency_secret(text, dep));
     let mut spans: Vec<Span> = registry_secrets.collect();
     let registries = spans.len();
     spans.extend(git_secrets);
