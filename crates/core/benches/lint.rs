@@ -83,7 +83,7 @@ fn resolution(c: &mut Criterion) {
         .manifest
         .dependencies()
         .iter()
-        .map(|d| d.name.value.to_string())
+        .map(|d| d.name.value.as_str().to_owned())
         .collect();
     let mut group = c.benchmark_group("resolve");
     group.sample_size(10);

@@ -169,12 +169,17 @@ impl Analysis {
                 url: r
                     .url
                     .as_ref()
-                    .map(|u| u.value.to_string())
+                    .map(|u| u.value.as_str().to_owned())
                     .unwrap_or_default(),
                 scopes: r
                     .scopes
                     .as_ref()
-                    .map(|s| s.items.iter().map(|i| i.value.to_string()).collect())
+                    .map(|s| {
+                        s.items
+                            .iter()
+                            .map(|i| i.value.as_str().to_owned())
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 packages: Vec::new(),
             })
@@ -208,7 +213,7 @@ impl Analysis {
                 None => &mut default,
             };
             if !target.packages.iter().any(|p| *p == dep.name.value) {
-                target.packages.push(dep.name.value.to_string());
+                target.packages.push(dep.name.value.as_str().to_owned());
             }
         }
         targets.push(default);

@@ -157,7 +157,7 @@ impl ScopedRegistry {
     /// The name to show in messages: the `name`, else the URL, else "registry #N".
     pub fn display_name(&self) -> String {
         match (&self.name, &self.url) {
-            (Some(n), _) if !n.value.trim().is_empty() => n.value.to_string(),
+            (Some(n), _) if !n.value.trim().is_empty() => n.value.as_str().to_owned(),
             (_, Some(u)) => crate::url::redact(&u.value),
             _ => format!("registry #{}", self.element + 1),
         }

@@ -74,7 +74,7 @@ impl Resolver {
                         }
                     }
                     None => {
-                        scopes.insert(scope.value.to_string(), Refs::One(at));
+                        scopes.insert(scope.value.as_str().to_owned(), Refs::One(at));
                     }
                 }
             }
@@ -242,7 +242,7 @@ impl Explanation {
             registries[r.registry]
                 .scopes
                 .as_ref()
-                .map(|s| s.items[r.scope].value.to_string())
+                .map(|s| s.items[r.scope].value.as_str().to_owned())
                 .unwrap_or_default()
         };
         let candidate = |r: ScopeRef| Candidate {

@@ -238,7 +238,9 @@ pub fn trust_registry(
             command: Some(tower_lsp_server::ls_types::Command {
                 title,
                 command: command.to_string(),
-                arguments: Some(vec![serde_json::Value::String(url.value.to_string())]),
+                arguments: Some(vec![serde_json::Value::String(
+                    url.value.as_str().to_owned(),
+                )]),
             }),
             ..Default::default()
         }));

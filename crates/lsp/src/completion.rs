@@ -559,7 +559,7 @@ fn items(
                         r.scopes
                             .iter()
                             .flat_map(|s| &s.items)
-                            .map(|s| s.value.to_string()),
+                            .map(|s| s.value.as_str().to_owned()),
                     );
                 }
                 scopes(&req, good, &existing)

@@ -123,7 +123,7 @@ pub fn manifest_links(view: &View<'_>, uri: &Uri, encoding: Encoding) -> Vec<Doc
         if manifest_lint_core::url::parse_registry_url(raw).is_ok()
             && manifest_lint_core::url::userinfo_range(raw).is_none()
         {
-            push(url.span, raw.to_string(), "Open the registry");
+            push(url.span, raw.as_str().to_owned(), "Open the registry");
         }
     }
     let packages =

@@ -48,7 +48,11 @@ fn subject_at(analysis: &Analysis, offset: usize) -> Option<(Subject, Span, bool
             Target::Dependency(i) => {
                 let dep = &manifest.dependencies()[i];
                 let on_name = dep.name.span == span;
-                Some((Subject::Package(dep.name.value.to_string()), span, on_name))
+                Some((
+                    Subject::Package(dep.name.value.as_str().to_owned()),
+                    span,
+                    on_name,
+                ))
             }
             Target::Scope(r) => {
                 let (scope, span) = lookup::scope(manifest, r)?;
@@ -63,7 +67,13 @@ fn subject_at(analysis: &Analysis, offset: usize) -> Option<(Subject, Span, bool
         .flatten()
         .flat_map(|l| &l.items)
         .find(|item| item.span.touches(offset))
-        .map(|item| (Subject::Package(item.value.to_string()), item.span, true))
+        .map(|item| {
+            (
+                Subject::Package(item.value.as_str().to_owned()),
+                item.span,
+                true,
+            )
+        })
 }
 
 /// Every mention of `subject`, in document order.

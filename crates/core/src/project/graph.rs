@@ -318,8 +318,8 @@ impl<'a> Context<'a, '_> {
                 .iter()
                 .filter_map(|dep| {
                     Some((
-                        dep.name.value.to_string(),
-                        dep.version.as_ref()?.value.to_string(),
+                        dep.name.value.as_str().to_owned(),
+                        dep.version.as_ref()?.value.as_str().to_owned(),
                     ))
                 })
                 .collect(),

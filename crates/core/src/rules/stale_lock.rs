@@ -139,7 +139,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let (span, via) = match &scope {
-            Some((span, value)) => (*span, Via::Scope(value.to_string())),
+            Some((span, value)) => (*span, Via::Scope(value.as_str().to_owned())),
             None => match (
                 &ctx.manifest.registry,
                 ctx.manifest.member("scopedRegistries"),
