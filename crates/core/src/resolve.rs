@@ -39,9 +39,11 @@ impl Resolution {
 #[derive(Debug, Default, Clone)]
 pub struct Resolver {
     scopes: FxHashMap<String, Refs>,
-    /// Bit `n` is set when some scope is `n` bytes long (bit 63: 63 or more), so that a
-    /// prefix of a length no scope has is not hashed and looked up at all.
-    lengths: u64,
+    /// One bit per (length, last byte) pair of the scopes ([`shape_bit`]), so that a prefix
+    /// of a length and ending no scope has is not hashed and looked up at all: a package name
+    /// is rarely a scope itself, and a scope of the same length as the name seldom ends with
+    /// the same byte. Empty when there are no scopes.
+    shapes: Vec<u64>,
 }
 
 impl Resolver {
@@ -79,15 +81,18 @@ impl Resolver {
                 }
             }
         }
-        let lengths = scopes
-            .keys()
-            .fold(0, |bits, scope| bits | length_bit(scope));
-        Self { scopes, lengths }
+        let mut shapes = vec![0u64; if scopes.is_empty() { 0 } else { SHAPE_WORDS }];
+        for scope in scopes.keys() {
+            let (word, bit) = shape_bit(scope);
+            shapes[word] |= bit;
+        }
+        Self { scopes, shapes }
     }
 
-    /// The declarations of exactly `scope`, or `None`: the map, behind the length filter.
+    /// The declarations of exactly `scope`, or `None`: the map, behind the shape filter.
     fn get(&self, scope: &str) -> Option<&[ScopeRef]> {
-        if self.lengths & length_bit(scope) == 0 {
+        let (word, bit) = shape_bit(scope);
+        if self.shapes.get(word).is_none_or(|w| w & bit == 0) {
             return None;
         }
         self.scopes.get(scope).map(Refs::as_slice)
@@ -155,9 +160,15 @@ impl Resolver {
     }
 }
 
-/// The bit of [`Resolver::lengths`] for a string of this length.
-fn length_bit(s: &str) -> u64 {
-    1 << s.len().min(63)
+/// Words of [`Resolver::shapes`]: 64 lengths (63 meaning 63 or more) by 256 last bytes.
+const SHAPE_WORDS: usize = 64 * 256 / 64;
+
+/// The word and bit of [`Resolver::shapes`] for a string of this length and last byte (0 for
+/// the empty string).
+fn shape_bit(s: &str) -> (usize, u64) {
+    let last = s.as_bytes().last().copied().unwrap_or(0);
+    let index = (s.len().min(63) << 8) | usize::from(last);
+    (index / 64, 1 << (index % 64))
 }
 
 /// Offsets of the dots in `s`, last first (a plain byte scan: names are short and this is the
