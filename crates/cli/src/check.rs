@@ -251,8 +251,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             // Buffered: stdout is line-buffered, and machine formats have many lines.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let written = match format {
-                Format::Json => render::json(&mut out, &reports),
-                Format::Jsonl => render::jsonl(&mut out, &reports),
+                Format::Json => crate::json::json(&mut out, &reports),
+                Format::Jsonl => crate::json::jsonl(&mut out, &reports),
                 Format::Sarif => {
                     render::sarif(&mut out, &reports, &ArtifactPaths::from_current_dir())
                 }

@@ -11,6 +11,7 @@ mod config;
 mod direct;
 mod fixing;
 mod format;
+mod json;
 mod locate;
 mod memory;
 mod online;
