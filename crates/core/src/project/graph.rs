@@ -40,7 +40,7 @@ pub const MAX_WALKS: usize = 32;
 pub const MAX_PACKAGES: usize = 100_000;
 
 /// What the lock file records for one package (all that resolution reads of it).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct LockRecord {
     version: Option<String>,
     source: Option<String>,
@@ -49,7 +49,46 @@ pub(crate) struct LockRecord {
     dependencies: Option<Vec<(String, String)>>,
 }
 
+/// The lock file as resolution reads it, by package name (the last of duplicates winning).
 pub(crate) fn read_lock(text: &str) -> HashMap<String, LockRecord> {
+    match crate::lock::read_entries(text) {
+        Some(entries) => records_of(&entries),
+        None => read_lock_slowly(text),
+    }
+}
+
+/// [`read_lock`] of the entries one pass over the lock read ([`crate::lock::read_entries`]).
+pub(crate) fn records_of(entries: &[crate::lock::RawEntry<'_>]) -> HashMap<String, LockRecord> {
+    let mut records = HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let owned = |s: &Option<std::borrow::Cow<'_, str>>| s.as_deref().map(str::to_string);
+    for entry in entries {
+        let record = LockRecord {
+            version: owned(&entry.version),
+            source: owned(&entry.source),
+            url: owned(&entry.url),
+            hash: owned(&entry.hash),
+            dependencies: entry.dependencies.as_deref().map(string_values),
+        };
+        records.insert(entry.name.to_string(), record);
+    }
+    records
+}
+
+/// An object's string members in document order, the last of duplicate keys winning where it
+/// stands ([`string_pairs`] of what the strict reader read).
+pub(crate) fn string_values(
+    members: &[(std::borrow::Cow<'_, str>, Option<std::borrow::Cow<'_, str>>)],
+) -> Vec<(String, String)> {
+    last_of_each(
+        members
+            .iter()
+            .filter_map(|(name, value)| Some((name.to_string(), value.as_deref()?.to_string())))
+            .collect(),
+    )
+}
+
+/// [`read_lock`] through a tree of the text: for what the strict reader leaves.
+fn read_lock_slowly(text: &str) -> HashMap<String, LockRecord> {
     let Some(root) = strict_object(text) else {
         return HashMap::default();
     };
@@ -115,10 +154,10 @@ fn last_of_each(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 }
 
 /// What a `package.json` says that resolution needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PackageJson {
-    name: String,
-    dependencies: Vec<(String, String)>,
+    pub(crate) name: String,
+    pub(crate) dependencies: Vec<(String, String)>,
 }
 
 /// [`PackageJson`] from a `package.json`'s parse ([`Node::parse`]), or why there is none.
@@ -819,6 +858,22 @@ mod tests {
             .iter()
             .map(|p| (p.name.as_str(), p.version.as_str(), p.source, p.depth))
             .collect()
+    }
+
+    #[test]
+    fn one_pass_over_the_lock_reads_what_the_tree_reads() {
+        let mut fast = 0;
+        for base in crate::lock::tests::TRICKY_LOCKS.iter().chain([&LOCK]) {
+            for text in std::iter::once(base.to_string())
+                .chain(crate::project::strict::mutations(base, 3000))
+            {
+                if let Some(entries) = crate::lock::read_entries(&text) {
+                    fast += 1;
+                    assert_eq!(records_of(&entries), read_lock_slowly(&text), "{text}");
+                }
+            }
+        }
+        assert!(fast > 1000, "{fast}");
     }
 
     #[test]
