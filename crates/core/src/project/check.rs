@@ -182,16 +182,16 @@ impl<'a> ProjectContext<'a> {
         manifest: Option<(&Manifest, &crate::resolve::Resolver)>,
         prepared: &'a super::Prepared,
     ) -> Self {
-        let graph = match manifest {
+        let (graph, links) = match manifest {
             Some((manifest, resolver)) => {
-                super::resolve_parsed(input, manifest, resolver, prepared)
+                super::graph::resolve_indexed(input, manifest, resolver, prepared)
             }
-            None => ProjectGraph::unparsed(),
+            None => (ProjectGraph::unparsed(), Vec::new()),
         };
         Self {
             input,
             disk: &prepared.disk,
-            reach: reach(&graph),
+            reach: reach(&graph, &links),
             graph,
             editor: prepared.editor.clone(),
         }
@@ -290,21 +290,17 @@ const NO_PRED: u32 = u32::MAX;
 /// the previous package of a shortest chain: one breadth-first pass down from every root at once,
 /// so that reporting is linear in the graph (each package takes a root once), never a walk up
 /// the graph per finding.
-fn reach(graph: &ProjectGraph) -> Vec<Vec<Reach>> {
+///
+/// `links` are, per package, the indices of the packages its `requested_by` names
+/// ([`super::graph::resolve_indexed`]).
+fn reach(graph: &ProjectGraph, links: &[Vec<u32>]) -> Vec<Vec<Reach>> {
     let packages = &graph.packages;
     let n = packages.len();
-    let index = |name: &str| {
-        packages
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-    };
     let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, package) in packages.iter().enumerate() {
-        for by in &package.requested_by {
-            if let Some(j) = index(by)
-                && j != i
-            {
-                children[j].push(i as u32);
+    for (i, by) in links.iter().enumerate() {
+        for &j in by {
+            if j as usize != i {
+                children[j as usize].push(i as u32);
             }
         }
     }
