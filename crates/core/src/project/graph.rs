@@ -217,9 +217,9 @@ struct Names<'a> {
 struct Facts<'a> {
     /// Its lock file record.
     lock: Option<&'a LockRecord>,
-    /// Whether it comes with the Editor ([`Context::builtin`]).
+    /// Whether it comes with the Editor.
     builtin: bool,
-    /// The registry it resolves to through the project's scopes ([`Context::registry`]).
+    /// The registry it resolves to through the project's scopes.
     registry: &'a str,
     /// Its index in [`Context::fixed`], when embedded, local or from Git.
     fixed: Option<usize>,
@@ -576,40 +576,32 @@ impl<'a> Context<'a, '_> {
         let id = names.names.len() as Id;
         names.ids.insert(name, id);
         names.names.push(name);
-        names.facts.push(Facts {
-            lock: self.lock.get(name),
-            builtin: self.builtin(name),
-            registry: self.registry(name),
-            fixed: None,
-        });
-        id
-    }
-
-    /// Whether a requested package comes with the Editor.
-    fn builtin(&self, name: &str) -> bool {
-        if self
-            .lock
-            .get(name)
-            .is_some_and(|r| r.source.as_deref() == Some("builtin"))
-        {
-            return true;
-        }
-        name.starts_with("com.unity.modules.")
-            && self.resolver.resolve(name).winner.is_none_or(|w| {
-                self.manifest.registries()[w.registry].override_built_ins != Some(true)
-            })
-    }
-
-    /// The registry a package resolves to through the project's scopes.
-    fn registry(&self, name: &str) -> &'a str {
+        let lock: &'a HashMap<String, LockRecord> = self.lock;
         let manifest: &'a Manifest = self.manifest;
-        match self.resolver.resolve(name).winner {
+        let record = lock.get(name);
+        let winner = self.resolver.resolve(name).winner;
+        // It comes with the Editor when the lock says so, or when it is a module that no
+        // matching registry overrides.
+        let builtin = record.is_some_and(|r| r.source.as_deref() == Some("builtin"))
+            || (name.starts_with("com.unity.modules.")
+                && winner.is_none_or(|w| {
+                    manifest.registries()[w.registry].override_built_ins != Some(true)
+                }));
+        // The registry it resolves to through the project's scopes.
+        let registry = match winner {
             Some(w) => match &manifest.registries()[w.registry].url {
                 Some(url) => &url.value,
                 None => manifest.default_registry_url(),
             },
             None => manifest.default_registry_url(),
-        }
+        };
+        names.facts.push(Facts {
+            lock: record,
+            builtin,
+            registry,
+            fixed: None,
+        });
+        id
     }
 
     fn packument(&self, names: &Names<'a>, id: Id) -> Option<&'a super::PackumentStatus> {

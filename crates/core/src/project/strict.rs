@@ -279,7 +279,7 @@ impl<'a> Reader<'a> {
     /// Moves past the bytes of a string that stand for themselves, to its closing quote or a
     /// backslash; `None` at a control character or the end of the text. Eight bytes at a time
     /// (a word's bytes tested at once for `"`, `\\` and the control characters), the last few
-    /// one by one.
+    /// of the text one by one.
     fn plain_run(&mut self) -> Option<()> {
         const ONES: u64 = 0x0101_0101_0101_0101;
         const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -298,6 +298,9 @@ impl<'a> Reader<'a> {
                 | (backslash.wrapping_sub(ONES) & !backslash)
                 | (x.wrapping_sub(ONES * 0x20) & !x);
             if special & HIGH != 0 {
+                // The lowest flagged byte is the first special one (a flag above it may be
+                // a borrow's, never one below).
+                pos += (special & HIGH).trailing_zeros() as usize / 8;
                 break;
             }
             pos += 8;
