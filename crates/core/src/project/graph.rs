@@ -139,6 +139,16 @@ fn string_pairs(members: &[(String, Node)]) -> Vec<(String, String)> {
 /// The pairs with only the last of each name, where that last one stands (linear: a hostile
 /// object may hold many keys).
 fn last_of_each(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    // A few pairs (a package's dependencies), usually without duplicates: compared with each
+    // other, no table.
+    if pairs.len() <= 16
+        && !pairs
+            .iter()
+            .enumerate()
+            .any(|(i, (name, _))| pairs[i + 1..].iter().any(|(other, _)| other == name))
+    {
+        return pairs;
+    }
     let mut last: HashMap<&str, usize> =
         HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
     for (i, (name, _)) in pairs.iter().enumerate() {
