@@ -251,8 +251,8 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
             // Buffered: stdout is line-buffered, and machine formats have many lines.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             let written = match format {
-                Format::Json => render::json(&mut out, &reports),
-                Format::Jsonl => render::jsonl(&mut out, &reports),
+                Format::Json => crate::json::json(&mut out, &reports),
+                Format::Jsonl => crate::json::jsonl(&mut out, &reports),
                 Format::Sarif => {
                     render::sarif(&mut out, &reports, &ArtifactPaths::from_current_dir())
                 }
@@ -303,7 +303,13 @@ fn read_lock(manifest: &Path) -> Result<Option<String>, String> {
         return Ok(None);
     }
     let bytes = locate::read(&lock)?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(Some(lossy(bytes)))
+}
+
+/// The text of bytes, lossily decoded when not UTF-8 (the check of valid UTF-8 alone is a
+/// fraction of what the lossy decoder's pass costs).
+fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The project files beside a manifest named `manifest.json` (`None` for any other file); what
@@ -316,7 +322,7 @@ fn project_files(
     if kind != CoreKind::Manifest || path.file_name().is_none_or(|n| n != "manifest.json") {
         return None;
     }
-    let text = String::from_utf8_lossy(bytes).into_owned();
+    let text = lossy(bytes.to_vec());
     let project = manifest_lint_files::read_beside(path, text);
     for note in &project.notes {
         crate::warn(crate::snippet::escape(note, false));

@@ -11,7 +11,9 @@ mod config;
 mod direct;
 mod fixing;
 mod format;
+mod json;
 mod locate;
+mod memory;
 mod online;
 mod render;
 mod resolve;
@@ -208,6 +210,7 @@ pub(crate) enum ColorWhen {
 
 /// Runs the command line with the process's arguments.
 pub fn main() -> ExitCode {
+    memory::start_small();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -227,7 +230,10 @@ pub fn main() -> ExitCode {
         Command::Rules { format } => rules::list(format),
         Command::Explain { rule } => rules::explain(&rule),
         Command::Format(args) => format::run(&args),
-        Command::Lsp => manifest_lint_lsp::run_stdio(),
+        Command::Lsp => {
+            memory::long_or_large();
+            manifest_lint_lsp::run_stdio()
+        }
     };
     let _ = std::io::stdout().flush();
     ExitCode::from(code)

@@ -102,6 +102,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
             MAX_MANIFEST_BYTES / (1024 * 1024)
         ));
     }
+    crate::memory::input(meta.len());
     std::fs::read(path).map_err(|e| format!("cannot read `{}`: {}", path.display(), describe(&e)))
 }
 

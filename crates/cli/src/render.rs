@@ -55,16 +55,16 @@ fn checked(reports: &[FileReport]) -> String {
 }
 
 #[derive(Default)]
-struct Counts {
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-    hints: usize,
-    fixable: usize,
+pub(crate) struct Counts {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) infos: usize,
+    pub(crate) hints: usize,
+    pub(crate) fixable: usize,
 }
 
 impl Counts {
-    fn of<'a>(reports: impl IntoIterator<Item = &'a FileReport>) -> Self {
+    pub(crate) fn of<'a>(reports: impl IntoIterator<Item = &'a FileReport>) -> Self {
         let mut c = Counts::default();
         for d in reports.into_iter().flat_map(|r| &r.analysis.diagnostics) {
             match d.severity {
@@ -208,109 +208,56 @@ fn to_codespan(excerpt: &Excerpt<'_>, d: &Diagnostic) -> CsDiagnostic<()> {
 // had as a `serde_json::Value` (whose objects sort their keys): the bytes are unchanged.
 
 /// A 1-based line and column (in characters).
-#[derive(Serialize)]
-struct JsonPosition {
-    column: u32,
-    line: u32,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JsonPosition {
+    pub(crate) column: u32,
+    pub(crate) line: u32,
 }
 
-/// Positions of one file, for machine output.
-struct Positions<'a> {
+/// The positions machine output needs in one file: those of its diagnostics' spans, labels and
+/// edits, worked out in one pass over the text up to the last of them (a line index of a 5 MB
+/// manifest cost more than all its positions).
+pub(crate) struct Positions<'a> {
     text: &'a str,
-    index: LineIndex,
+    offsets: Vec<usize>,
+    positions: Vec<manifest_lint_core::text::Position>,
+    /// For an offset that was not gathered (none is, today): a whole index, made once.
+    index: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(report: &'a FileReport) -> Self {
+        let mut offsets = Vec::new();
+        for d in &report.analysis.diagnostics {
+            offsets.extend([d.span.start, d.span.end]);
+            offsets.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
+            if let Some(fix) = &d.fix {
+                offsets.extend(fix.edits.iter().flat_map(|e| [e.span.start, e.span.end]));
+            }
+        }
+        offsets.sort_unstable();
+        offsets.dedup();
+        let positions =
+            manifest_lint_core::text::positions(&report.text, &offsets, Encoding::Utf32);
         Self {
-            text,
-            index: LineIndex::new(text),
+            text: &report.text,
+            offsets,
+            positions,
+            index: std::cell::OnceCell::new(),
         }
     }
 
-    fn position(&self, offset: usize) -> JsonPosition {
-        let p = self.index.position(self.text, offset, Encoding::Utf32);
+    pub(crate) fn position(&self, offset: usize) -> JsonPosition {
+        let p = match self.offsets.binary_search(&offset) {
+            Ok(i) => self.positions[i],
+            Err(_) => self
+                .index
+                .get_or_init(|| LineIndex::new(self.text))
+                .position(self.text, offset, Encoding::Utf32),
+        };
         JsonPosition {
             column: p.column + 1,
             line: p.line + 1,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    end: JsonPosition,
-    message: &'a str,
-    start: JsonPosition,
-}
-
-#[derive(Serialize)]
-struct JsonEdit<'a> {
-    end: JsonPosition,
-    replacement: &'a str,
-    start: JsonPosition,
-}
-
-#[derive(Serialize)]
-struct JsonFix<'a> {
-    applicability: Applicability,
-    edits: Vec<JsonEdit<'a>>,
-    title: &'a str,
-}
-
-/// A diagnostic as a JSON object (the shape of `--format json`), positions 1-based in
-/// characters; with the file's `path` in JSON Lines.
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    end: JsonPosition,
-    fix: Option<JsonFix<'a>>,
-    labels: Vec<JsonLabel<'a>>,
-    message: &'a str,
-    notes: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path: Option<&'a str>,
-    rule: &'a str,
-    severity: &'a str,
-    start: JsonPosition,
-}
-
-impl<'a> JsonDiagnostic<'a> {
-    fn new(report: &'a FileReport, at: &Positions<'_>, d: &'a Diagnostic) -> Self {
-        let fix = d
-            .fix
-            .as_ref()
-            .filter(|f| !leaks(report, f))
-            .map(|f| JsonFix {
-                applicability: f.applicability,
-                edits: f
-                    .edits
-                    .iter()
-                    .map(|e| JsonEdit {
-                        end: at.position(e.span.end),
-                        replacement: &e.replacement,
-                        start: at.position(e.span.start),
-                    })
-                    .collect(),
-                title: &f.title,
-            });
-        JsonDiagnostic {
-            end: at.position(d.span.end),
-            fix,
-            labels: d
-                .labels
-                .iter()
-                .map(|l| JsonLabel {
-                    end: at.position(l.span.end),
-                    message: &l.message,
-                    start: at.position(l.span.start),
-                })
-                .collect(),
-            message: &d.message,
-            notes: &d.notes,
-            path: None,
-            rule: d.rule.id,
-            severity: d.severity.as_str(),
-            start: at.position(d.span.start),
         }
     }
 }
@@ -329,42 +276,10 @@ where
     }
 }
 
-/// One file of `--format json`, its diagnostics made while they are written.
-struct JsonFile<'a>(&'a FileReport);
-
-impl Serialize for JsonFile<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let report = self.0;
-        let at = Positions::new(&report.text);
-        let mut file = serializer.serialize_struct("File", 2)?;
-        file.serialize_field(
-            "diagnostics",
-            &Stream(|| {
-                report
-                    .analysis
-                    .diagnostics
-                    .iter()
-                    .map(|d| JsonDiagnostic::new(report, &at, d))
-            }),
-        )?;
-        file.serialize_field("path", &report.path)?;
-        file.end()
-    }
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    errors: usize,
-    hints: usize,
-    infos: usize,
-    warnings: usize,
-}
-
 /// Whether a fix's replacement text repeats a credential of the file (as a fix that only
 /// changes a URL's scheme does): such fixes are left out of machine output, which never shows
 /// secrets.
-fn leaks(report: &FileReport, fix: &Fix) -> bool {
+pub(crate) fn leaks(report: &FileReport, fix: &Fix) -> bool {
     report
         .analysis
         .secrets
@@ -372,44 +287,6 @@ fn leaks(report: &FileReport, fix: &Fix) -> bool {
         .filter_map(|s| report.text.get(s.range()))
         .filter(|secret| !secret.is_empty())
         .any(|secret| fix.edits.iter().any(|e| e.replacement.contains(secret)))
-}
-
-/// Machine output: exactly one JSON document.
-pub(crate) fn json(out: &mut dyn Write, reports: &[FileReport]) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Document<F: Serialize> {
-        files: F,
-        summary: JsonSummary,
-        version: u32,
-    }
-    let c = Counts::of(reports);
-    let document = Document {
-        files: Stream(|| reports.iter().map(JsonFile)),
-        summary: JsonSummary {
-            errors: c.errors,
-            hints: c.hints,
-            infos: c.infos,
-            warnings: c.warnings,
-        },
-        version: 1,
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
-}
-
-/// JSON Lines: one compact object per diagnostic (the `--format json` diagnostic plus the
-/// file's `path`), nothing else.
-pub(crate) fn jsonl(out: &mut dyn Write, reports: &[FileReport]) -> std::io::Result<()> {
-    for report in reports {
-        let at = Positions::new(&report.text);
-        for d in &report.analysis.diagnostics {
-            let mut object = JsonDiagnostic::new(report, &at, d);
-            object.path = Some(&report.path);
-            serde_json::to_writer(&mut *out, &object)?;
-            writeln!(out)?;
-        }
-    }
-    Ok(())
 }
 
 /// Where output formats for code hosts say a file is: relative to the repository's root (the
@@ -564,7 +441,7 @@ pub(crate) fn sarif(
             .iter()
             .zip(&locations)
             .flat_map(|(report, location)| {
-                let at = Positions::new(&report.text);
+                let at = Positions::new(report);
                 report
                     .analysis
                     .diagnostics
@@ -838,7 +715,7 @@ fn escape_property(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -859,7 +736,7 @@ mod tests {
 
     /// Texts to render diagnostics of: every fixture and corpus manifest, and a few shapes
     /// made up here (tabs, non-ASCII, control characters, long lines, CRLF, no final newline).
-    fn texts() -> Vec<String> {
+    pub(crate) fn texts() -> Vec<String> {
         fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 return;
@@ -897,17 +774,17 @@ mod tests {
     }
 
     /// A small deterministic generator (xorshift) for made-up spans.
-    struct Rng(u64);
+    pub(crate) struct Rng(pub(crate) u64);
 
     impl Rng {
-        fn below(&mut self, n: usize) -> usize {
+        pub(crate) fn below(&mut self, n: usize) -> usize {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
             (self.0 % n.max(1) as u64) as usize
         }
 
-        fn span(&mut self, len: usize) -> Span {
+        pub(crate) fn span(&mut self, len: usize) -> Span {
             let start = self.below(len + 2);
             match self.below(4) {
                 0 => Span::new(start, start),

@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod facts;
 pub mod fix;
 pub mod format;
+pub mod json_text;
 pub mod keys;
 pub mod known;
 pub mod lock;

@@ -16,6 +16,8 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::text::{Encoding, LineIndex};
@@ -74,6 +76,125 @@ fn shape_error(message: String) -> LockError {
 
 /// Parses a lock file's text (a leading byte order mark is allowed).
 pub fn parse_lock(text: &str) -> Result<LockFile, LockError> {
+    match read_entries(text) {
+        Some(entries) => Ok(LockFile::from_entries(&entries)),
+        None => parse_lock_slowly(text),
+    }
+}
+
+/// One entry of a lock file as one pass over its text reads it: every field the lint's rules
+/// ([`LockEntry`]) and resolution read, the last of duplicate keys winning (as in serde_json's
+/// map), strings borrowed from the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawEntry<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) version: Option<Cow<'a, str>>,
+    pub(crate) depth: Option<u64>,
+    pub(crate) source: Option<Cow<'a, str>>,
+    pub(crate) url: Option<Cow<'a, str>>,
+    pub(crate) hash: Option<Cow<'a, str>>,
+    /// The entry's last `dependencies` member when it is an object: its members in document
+    /// order, with their values when strings.
+    pub(crate) dependencies: Option<crate::project::strict::Members<'a>>,
+}
+
+/// The entries of a lock text in document order, duplicates included, in one pass (the crate's
+/// strict reader); `None` when the text is anything but strict JSON of a lock's shape (a root
+/// object whose `dependencies`, if any, is an object of objects): the slow path then gives the
+/// answer, or the error, serde_json gives.
+pub(crate) fn read_entries(text: &str) -> Option<Vec<RawEntry<'_>>> {
+    use crate::project::strict::{Kind, Reader};
+    let mut reader = Reader::new(text);
+    let mut entries = Vec::new();
+    reader.object(|r, key| {
+        if key != "dependencies" {
+            return r.skip();
+        }
+        // The last `dependencies` counts.
+        entries.clear();
+        r.object(|r, name| {
+            let mut entry = RawEntry {
+                name,
+                version: None,
+                depth: None,
+                source: None,
+                url: None,
+                hash: None,
+                dependencies: None,
+            };
+            r.object(|r, field| {
+                match &*field {
+                    "version" => entry.version = r.string_or_skip()?,
+                    "source" => entry.source = r.string_or_skip()?,
+                    "url" => entry.url = r.string_or_skip()?,
+                    "hash" => entry.hash = r.string_or_skip()?,
+                    "depth" => {
+                        entry.depth = match r.kind()? {
+                            Kind::Other if r.at_number() => {
+                                let number = r.number()?;
+                                // A fraction is a float (no u64); an integer past u64 too.
+                                number
+                                    .bytes()
+                                    .all(|b| b.is_ascii_digit())
+                                    .then(|| number.parse().ok())
+                                    .flatten()
+                            }
+                            _ => {
+                                r.skip()?;
+                                None
+                            }
+                        }
+                    }
+                    "dependencies" => entry.dependencies = r.string_members_or_skip()?,
+                    _ => r.skip()?,
+                }
+                Some(())
+            })?;
+            entries.push(entry);
+            Some(())
+        })
+    })?;
+    reader.end()?;
+    Some(entries)
+}
+
+impl LockFile {
+    /// The lock file of [`read_entries`]' entries: ordered by name, the last of duplicates
+    /// winning (serde_json's map), each entry's dependency names sorted.
+    pub(crate) fn from_entries(raw: &[RawEntry<'_>]) -> LockFile {
+        let mut order: Vec<usize> = (0..raw.len()).collect();
+        // Stable: of equal names, the last in the text stays last.
+        order.sort_by(|&a, &b| raw[a].name.cmp(&raw[b].name));
+        let mut entries: Vec<LockEntry> = Vec::with_capacity(raw.len());
+        for (k, &i) in order.iter().enumerate() {
+            if order
+                .get(k + 1)
+                .is_some_and(|&next| raw[next].name == raw[i].name)
+            {
+                continue;
+            }
+            let e = &raw[i];
+            let owned = |s: &Option<Cow<'_, str>>| s.as_deref().map(str::to_string);
+            entries.push(LockEntry {
+                name: e.name.to_string(),
+                version: owned(&e.version),
+                depth: e.depth,
+                source: owned(&e.source),
+                url: owned(&e.url),
+                dependencies: e.dependencies.as_ref().map(|deps| {
+                    let mut names: Vec<&str> = deps.iter().map(|(name, _)| &**name).collect();
+                    names.sort_unstable();
+                    names.dedup();
+                    names.into_iter().map(str::to_string).collect()
+                }),
+            });
+        }
+        LockFile { entries }
+    }
+}
+
+/// [`parse_lock`] through serde_json's tree: for what [`read_entries`] leaves, and its errors.
+pub(crate) fn parse_lock_slowly(text: &str) -> Result<LockFile, LockError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let root: Value = serde_json::from_str(text).map_err(|err| {
         let message = err.to_string();
@@ -138,7 +259,7 @@ pub fn same_registry(a: &str, b: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -170,6 +291,40 @@ mod tests {
         let err = parse_lock("{\"dependencies\": {\"a\": 1}}").unwrap_err();
         assert!(err.message.contains("`a`"));
         assert_eq!(parse_lock("{}").unwrap(), LockFile::default());
+    }
+
+    /// Locks with what the one pass must read as serde_json does: duplicate entries and keys,
+    /// depths that are no u64, escapes, values of other types.
+    pub(crate) const TRICKY_LOCKS: &[&str] = &[
+        r#"{"dependencies": {
+          "com.b": {"version": "1.0.0", "depth": 0, "source": "registry", "dependencies": {"com.z": "1.0.0", "com.a": 2, "com.z": "2.0.0"}, "url": "https://r"},
+          "com.a": {"version": "2.0.0", "depth": 1.0, "source": "builtin", "dependencies": {}},
+          "com.c": {"version": "1.0.0", "depth": -0, "source": "git", "hash": "abc", "dependencies": 5},
+          "com.b": {"version": "\u0031.1.0", "depth": 18446744073709551616, "version": null, "url": ["x"]},
+          "com.d": {"depth": "1", "depth": 7, "source": "lo\"cal", "dependencies": {"é": "\ud83d\ude00"}}
+        }, "other": [1, {"dependencies": {}}, "x"]}"#,
+        "\u{feff}{\"dependencies\": {}}",
+        r#"{"dependencies": {"a": {}}, "dependencies": {"b": {"version": "1"}}}"#,
+        r#"{"x": 1}"#,
+    ];
+
+    #[test]
+    fn one_pass_reads_what_serde_json_reads() {
+        let mut fast = 0;
+        for base in TRICKY_LOCKS {
+            assert!(read_entries(base).is_some(), "{base}");
+            for text in std::iter::once(base.to_string())
+                .chain(crate::project::strict::mutations(base, 3000))
+            {
+                let slow = parse_lock_slowly(&text);
+                if let Some(entries) = read_entries(&text) {
+                    fast += 1;
+                    assert_eq!(Ok(LockFile::from_entries(&entries)), slow, "{text}");
+                }
+            }
+        }
+        // The mutations keep many texts valid: the fast path took a good share of them.
+        assert!(fast > 1000, "{fast}");
     }
 
     #[test]

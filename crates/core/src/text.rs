@@ -322,6 +322,74 @@ impl LineIndex {
     }
 }
 
+/// The `\n` bytes in `bytes`, counted 128 at a time into a byte, which the compiler turns into
+/// 16-byte compares (a search call per line break, or a count into a `usize`, costs several
+/// times more on a manifest's short lines).
+fn count_newlines(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(128);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        n += chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The positions of `offsets`, which must be in ascending order, in one pass over `text` that
+/// stops at the last of them: the same answers as [`LineIndex::position`] (offsets clamped to
+/// the text and to a character boundary), for output that needs a few positions of a large
+/// text once, where building a [`LineIndex`] would cost more than the positions themselves.
+/// Columns on a line are counted on from the previous offset on that line, so any number of
+/// offsets on one long line costs that line's length once.
+pub fn positions(text: &str, offsets: &[usize], encoding: Encoding) -> Vec<Position> {
+    debug_assert!(offsets.is_sorted());
+    let bytes = text.as_bytes();
+    let crlf = memchr::memchr(b'\r', bytes).is_some();
+    let mut out = Vec::with_capacity(offsets.len());
+    let (mut line, mut line_start) = (0, 0);
+    // Where the scan for line breaks goes on, and the column there.
+    let (mut at, mut column) = (0, 0);
+    for &offset in offsets {
+        let mut offset = offset.min(bytes.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // `offset` only goes down to a boundary at or after `at`, since `at` was one and the
+        // offsets ascend.
+        let between = &bytes[at..offset];
+        if crlf {
+            for i in memchr::memchr2_iter(b'\n', b'\r', between) {
+                if line_break_ends_at(bytes, at + i) {
+                    line += 1;
+                    line_start = at + i + 1;
+                }
+            }
+        } else if let Some(last) = memchr::memrchr(b'\n', between) {
+            line += count_newlines(between);
+            line_start = at + last + 1;
+        }
+        if line_start > at {
+            (at, column) = (line_start, 0);
+        }
+        column += match encoding {
+            Encoding::Utf8 => offset - at,
+            _ => {
+                let (utf16, utf32) = count_units(&bytes[at..offset]);
+                if encoding == Encoding::Utf16 {
+                    utf16
+                } else {
+                    utf32
+                }
+            }
+        };
+        at = offset;
+        out.push(Position {
+            line: line as u32,
+            column: column as u32,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,6 +512,41 @@ mod tests {
             column: u32::MAX,
         };
         assert_eq!(index.offset(&text, past, Encoding::Utf32), long.len());
+    }
+
+    /// `positions` answers as the index does, for every offset (and past the end) of texts with
+    /// every kind of line break, non-ASCII and astral characters, in every encoding, and for
+    /// sparse subsets of the offsets.
+    #[test]
+    fn one_pass_positions_equal_the_index() {
+        let texts = [
+            "",
+            "a",
+            "{\n  \"a\": 1\n}\n",
+            "x\r\ny\rz\n\r\n\rw",
+            "é\n日本語\r\n😀a😀\u{2028}b\r",
+            "\r",
+            "\n\n",
+        ];
+        let long = "ü".repeat(300) + "\n" + &"😀x".repeat(200);
+        for text in texts.iter().copied().chain([long.as_str()]) {
+            let index = LineIndex::new(text);
+            let every: Vec<usize> = (0..=text.len() + 2).collect();
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                for step in [1, 2, 7] {
+                    let offsets: Vec<usize> = every.iter().copied().step_by(step).collect();
+                    let expected: Vec<Position> = offsets
+                        .iter()
+                        .map(|&o| index.position(text, o, encoding))
+                        .collect();
+                    assert_eq!(
+                        positions(text, &offsets, encoding),
+                        expected,
+                        "{text:?} {encoding:?} every {step}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

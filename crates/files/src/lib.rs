@@ -345,6 +345,12 @@ fn embedded(packages_dir: &Path, notes: &mut Vec<String>) -> Vec<PackageFile> {
 /// in manifest order, read.
 fn local(packages_dir: &Path, manifest: &str, notes: &mut Vec<String>) -> Vec<PackageFile> {
     let text = manifest.strip_prefix('\u{feff}').unwrap_or(manifest);
+    // A `file:` value spells `file:` in the text, unless it is written with `\u` escapes: when
+    // neither is there (most manifests), the manifest need not be parsed a second time here.
+    let finder = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
+    if finder("file:").is_none() && finder("\\u").is_none() {
+        return Vec::new();
+    }
     let Ok(parsed) = manifest_lint_core::parse::parse(text) else {
         return Vec::new();
     };

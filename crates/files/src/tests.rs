@@ -230,6 +230,26 @@ fn escaped_backslash_paths_resolve_like_forward_slashes() {
     );
 }
 
+/// A `file:` value written with `\u` escapes is still a local package (the manifest is parsed
+/// for its dependencies whenever `file:` or an escape appears in it).
+#[test]
+fn file_values_spelled_with_escapes_are_local_packages() {
+    let dir = project(r#"{"dependencies": {"com.acme.esc": "\u0066ile:../libs/esc"}}"#);
+    write(
+        &dir.path().join("libs/esc/package.json"),
+        package_json("com.acme.esc"),
+    );
+    let project = read_project(dir.path()).unwrap();
+    let esc = find(&project, "libs/esc/package.json");
+    assert_eq!(
+        esc.origin,
+        Origin::Local {
+            dependency: "com.acme.esc".into(),
+            spec: "file:../libs/esc".into()
+        }
+    );
+}
+
 #[test]
 fn absolute_file_paths_are_read_and_shown_as_written() {
     let elsewhere = tempfile::tempdir().unwrap();

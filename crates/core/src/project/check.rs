@@ -7,6 +7,7 @@
 //! manifest, at the direct dependency that pulls the problem in, with the chain of packages in
 //! the message (`com.acme.game@1.0.0 -> com.partner.sdk@2.0.0`).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use crate::model::Manifest;
@@ -45,8 +46,11 @@ pub struct PackageJson {
 impl PackageJson {
     /// Parses a `package.json` text; `None` when it is not a JSON object (its own lint says so).
     pub fn parse(text: &str) -> Option<Self> {
-        // One strict serde_json pass (`super::ordered`).
-        Self::from_node(&super::ordered::Node::parse(text).ok()?)
+        match RawPackage::read(text) {
+            Some(raw) => Some(raw.for_rules()),
+            // What the strict reader leaves: one strict serde_json pass (`super::ordered`).
+            None => Self::from_node(&super::ordered::Node::parse(text).ok()?),
+        }
     }
 
     /// From a parsed `package.json`; the last of duplicate keys wins, as in a
@@ -83,6 +87,92 @@ impl PackageJson {
     }
 }
 
+/// What one pass of the strict reader ([`super::strict`]) takes from a `package.json` for both
+/// of its readers (the project rules' [`PackageJson`], resolution's): the last of each key.
+pub(crate) struct RawPackage<'t> {
+    name: Option<Cow<'t, str>>,
+    version: Option<Cow<'t, str>>,
+    unity: Option<Cow<'t, str>>,
+    unity_release: Option<Cow<'t, str>>,
+    /// The last `dependencies` when it is an object: its members in document order, with their
+    /// values when strings.
+    dependencies: Option<super::strict::Members<'t>>,
+}
+
+impl<'t> RawPackage<'t> {
+    /// `None` when the text is not a strict JSON object, or is one the strict reader leaves to
+    /// serde_json: the caller reads it the slow way.
+    pub(crate) fn read(text: &'t str) -> Option<Self> {
+        use super::strict::Reader;
+        let mut raw = RawPackage {
+            name: None,
+            version: None,
+            unity: None,
+            unity_release: None,
+            dependencies: None,
+        };
+        let mut reader = Reader::new(text);
+        reader.object(|r, key| {
+            match &*key {
+                "name" => raw.name = r.string_or_skip()?,
+                "version" => raw.version = r.string_or_skip()?,
+                "unity" => raw.unity = r.string_or_skip()?,
+                "unityRelease" => raw.unity_release = r.string_or_skip()?,
+                "dependencies" => raw.dependencies = r.string_members_or_skip()?,
+                _ => r.skip()?,
+            }
+            Some(())
+        })?;
+        reader.end()?;
+        Some(raw)
+    }
+
+    /// The project rules' reading ([`PackageJson::from_node`]).
+    pub(crate) fn for_rules(&self) -> PackageJson {
+        let owned = |s: &Option<Cow<'_, str>>| s.as_deref().map(str::to_string);
+        let dependencies = match &self.dependencies {
+            Some(deps) => {
+                // The last of each name, whatever its value; then only strings, by name.
+                let mut order: Vec<usize> = (0..deps.len()).collect();
+                order.sort_by(|&a, &b| deps[a].0.cmp(&deps[b].0));
+                order
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, &i)| order.get(k + 1).is_none_or(|&n| deps[n].0 != deps[i].0))
+                    .filter_map(|(_, &i)| {
+                        let (name, value) = &deps[i];
+                        Some((name.to_string(), value.as_deref()?.to_string()))
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        PackageJson {
+            name: owned(&self.name),
+            version: owned(&self.version),
+            unity: owned(&self.unity),
+            unity_release: owned(&self.unity_release),
+            dependencies,
+        }
+    }
+
+    /// Resolution's reading ([`super::graph::read_package_json`]).
+    pub(crate) fn for_resolution(&self) -> Result<super::graph::PackageJson, String> {
+        let name = match self.name.as_deref() {
+            Some(name) if !name.is_empty() => name.to_string(),
+            _ => return Err("it has no `name`".into()),
+        };
+        Ok(super::graph::PackageJson {
+            name,
+            dependencies: self
+                .dependencies
+                .as_deref()
+                .map(super::graph::string_values)
+                .unwrap_or_default(),
+        })
+    }
+}
+
 impl<'a> ProjectContext<'a> {
     /// The project around `input.manifest`, with the model (and resolver) the lint has made
     /// of it (`None` when it does not parse) and the project's other files parsed
@@ -92,16 +182,16 @@ impl<'a> ProjectContext<'a> {
         manifest: Option<(&Manifest, &crate::resolve::Resolver)>,
         prepared: &'a super::Prepared,
     ) -> Self {
-        let graph = match manifest {
+        let (graph, links) = match manifest {
             Some((manifest, resolver)) => {
-                super::resolve_parsed(input, manifest, resolver, prepared)
+                super::graph::resolve_indexed(input, manifest, resolver, prepared)
             }
-            None => ProjectGraph::unparsed(),
+            None => (ProjectGraph::unparsed(), Vec::new()),
         };
         Self {
             input,
             disk: &prepared.disk,
-            reach: reach(&graph),
+            reach: reach(&graph, &links),
             graph,
             editor: prepared.editor.clone(),
         }
@@ -200,21 +290,17 @@ const NO_PRED: u32 = u32::MAX;
 /// the previous package of a shortest chain: one breadth-first pass down from every root at once,
 /// so that reporting is linear in the graph (each package takes a root once), never a walk up
 /// the graph per finding.
-fn reach(graph: &ProjectGraph) -> Vec<Vec<Reach>> {
+///
+/// `links` are, per package, the indices of the packages its `requested_by` names
+/// ([`super::graph::resolve_indexed`]).
+fn reach(graph: &ProjectGraph, links: &[Vec<u32>]) -> Vec<Vec<Reach>> {
     let packages = &graph.packages;
     let n = packages.len();
-    let index = |name: &str| {
-        packages
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-    };
     let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, package) in packages.iter().enumerate() {
-        for by in &package.requested_by {
-            if let Some(j) = index(by)
-                && j != i
-            {
-                children[j].push(i as u32);
+    for (i, by) in links.iter().enumerate() {
+        for &j in by {
+            if j as usize != i {
+                children[j as usize].push(i as u32);
             }
         }
     }
@@ -434,6 +520,42 @@ mod tests {
         assert_eq!(json.dependencies, [("com.z".into(), "1.0.0".into())]);
         assert_eq!(PackageJson::parse("[1]"), None);
         assert_eq!(PackageJson::parse("{,"), None);
+    }
+
+    #[test]
+    fn one_pass_over_a_package_json_reads_what_the_tree_reads() {
+        let bases = [
+            r#"{"name": "com.a", "version": "1.0.0", "displayName": "A \"quoted\" name\n",
+               "unity": "2022.3", "unityRelease": "0f1", "keywords": ["x", 1],
+               "dependencies": {"com.z": "1.0.0", "com.b": 2, "com.z": "2.0.0", "com.b": "3.0.0", "com.c": "1.0.0", "com.c": null},
+               "author": {"name": "x"}, "samples": [{"path": "S~"}]}"#,
+            r#"{"name": "", "dependencies": {}, "dependencies": 1, "version": 1}"#,
+            r#"{"name": "n", "name": "\u0041\u00e9", "dependencies": {"k": "v"}}"#,
+        ];
+        let mut fast = 0;
+        for base in bases {
+            assert!(RawPackage::read(base).is_some(), "{base}");
+            for text in std::iter::once(base.to_string())
+                .chain(crate::project::strict::mutations(base, 3000))
+            {
+                let Some(raw) = RawPackage::read(&text) else {
+                    continue;
+                };
+                fast += 1;
+                let parsed = crate::project::ordered::Node::parse(&text);
+                assert_eq!(
+                    Some(raw.for_rules()),
+                    parsed.as_ref().ok().and_then(PackageJson::from_node),
+                    "{text}"
+                );
+                assert_eq!(
+                    raw.for_resolution(),
+                    crate::project::graph::read_package_json(&parsed),
+                    "{text}"
+                );
+            }
+        }
+        assert!(fast > 1000, "{fast}");
     }
 
     #[test]

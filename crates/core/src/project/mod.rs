@@ -19,6 +19,7 @@ mod lockfile;
 mod ordered;
 mod prepared;
 pub mod select;
+pub(crate) mod strict;
 
 pub use editor::EditorVersion;
 pub use graph::{resolve, resolve_parsed};

@@ -1,7 +1,9 @@
 //! Strict JSON (as Unity's Node.js resolver reads the lock and `package.json` files) read in
 //! one serde_json pass into a small tree that keeps object members in document order, duplicates
-//! included: what the project model reads of those files, without a second parse by the jsonc
-//! parser (the two passes were most of a project's cost, `docs/benchmarks.md`).
+//! included. Since the project's files are read by the strict pull reader ([`super::strict`]),
+//! this is the slow path: for what that reader leaves to serde_json (an exponent, a lone
+//! surrogate, deep nesting, a text that is not a lock's or a package's shape) and for
+//! serde_json's error messages.
 
 use std::fmt;
 

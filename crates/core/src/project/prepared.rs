@@ -13,7 +13,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::ProjectInput;
-use super::check::PackageJson;
+use super::check::{PackageJson, RawPackage};
 use super::editor::EditorVersion;
 use super::graph::{self, LockRecord};
 use super::ordered::Node;
@@ -74,6 +74,12 @@ impl Prepared {
         for package in packages {
             match &package.text {
                 Ok(text) => {
+                    if let Some(raw) = RawPackage::read(text) {
+                        disk.push(Some(raw.for_rules()));
+                        resolution.push(raw.for_resolution());
+                        continue;
+                    }
+                    // What the strict reader leaves (and its errors): through serde_json.
                     let parsed = Node::parse(text);
                     disk.push(parsed.as_ref().ok().and_then(PackageJson::from_node));
                     resolution.push(graph::read_package_json(&parsed));
@@ -84,13 +90,26 @@ impl Prepared {
                 }
             }
         }
+        let project_lock = project.and_then(|p| p.lock);
+        // The lint's lock and the project's are the same file (the CLI and the server read it
+        // once for each): one pass gives both readings.
+        let (lock_file, records) = match (lock, project_lock) {
+            (Some(a), Some(b)) if a == b => match crate::lock::read_entries(a) {
+                Some(entries) => (
+                    Some(Ok(LockFile::from_entries(&entries))),
+                    graph::records_of(&entries),
+                ),
+                None => (Some(crate::lock::parse_lock(a)), graph::read_lock(b)),
+            },
+            _ => (
+                lock.map(crate::lock::parse_lock),
+                project_lock.map(graph::read_lock).unwrap_or_default(),
+            ),
+        };
         Prepared {
             key: Key::new(lock, project),
-            lock: lock.map(crate::lock::parse_lock),
-            records: project
-                .and_then(|p| p.lock)
-                .map(graph::read_lock)
-                .unwrap_or_default(),
+            lock: lock_file,
+            records,
             disk,
             resolution,
             editor: project
