@@ -291,9 +291,7 @@ fn position<L: Layout>(out: &mut Vec<u8>, layout: &L, at: &Positions, offset: us
 
 #[cfg(test)]
 mod tests {
-    use manifest_lint_core::{
-        Edit, Encoding, Fix, Label, LineIndex, LintOptions, Severity, Span, lint,
-    };
+    use manifest_lint_core::{Edit, Encoding, Fix, LineIndex, LintOptions, Span, lint};
     use serde_json::json;
 
     use super::*;
@@ -391,23 +389,7 @@ mod tests {
                         "m",
                     )
                 });
-                d.span = rng.span(text.len());
-                d.labels = (0..rng.below(3))
-                    .map(|_| Label {
-                        span: rng.span(text.len()),
-                        message: words[rng.below(words.len())].to_string(),
-                    })
-                    .collect();
-                d.message = format!("made up {}", words[rng.below(words.len())]);
-                d.notes = (0..rng.below(3))
-                    .map(|_| words[rng.below(words.len())].to_string())
-                    .collect();
-                d.severity = [
-                    Severity::Error,
-                    Severity::Warning,
-                    Severity::Info,
-                    Severity::Hint,
-                ][i % 4];
+                rng.vary(&mut d, text.len(), &words, i);
                 d.fix = (i % 3 != 0).then(|| Fix {
                     title: words[rng.below(words.len())].to_string(),
                     applicability: if i % 2 == 0 {

@@ -784,6 +784,29 @@ pub(crate) mod tests {
             (self.0 % n.max(1) as u64) as usize
         }
 
+        /// Made-up span, labels, message, notes and severity (the `i % 4`th) for `d`, with
+        /// words from `words`, spans in or just past a text of `len` bytes.
+        pub(crate) fn vary(&mut self, d: &mut Diagnostic, len: usize, words: &[&str], i: usize) {
+            use manifest_lint_core::Label;
+            d.span = self.span(len);
+            d.labels = (0..self.below(4))
+                .map(|_| Label {
+                    span: self.span(len),
+                    message: words[self.below(words.len())].to_string(),
+                })
+                .collect();
+            d.message = format!("made up {}", words[self.below(words.len())]);
+            d.notes = (0..self.below(3))
+                .map(|_| words[self.below(words.len())].to_string())
+                .collect();
+            d.severity = [
+                Severity::Error,
+                Severity::Warning,
+                Severity::Info,
+                Severity::Hint,
+            ][i % 4];
+        }
+
         pub(crate) fn span(&mut self, len: usize) -> Span {
             let start = self.below(len + 2);
             match self.below(4) {
@@ -799,7 +822,7 @@ pub(crate) mod tests {
     /// used for most of them (so the comparison is not empty).
     #[test]
     fn direct_rendering_is_codespans() {
-        use manifest_lint_core::{Label, LintOptions, lint};
+        use manifest_lint_core::{LintOptions, lint};
         let config = Config::default();
         let palettes = [direct::Palette::new(false), direct::Palette::new(true)];
         let words = ["", "a label", "tab\tand `x`", "é\u{1b}[0m", "two\nlines"];
@@ -818,23 +841,7 @@ pub(crate) mod tests {
             });
             for i in 0..40 {
                 let mut d = model.clone();
-                d.span = rng.span(text.len());
-                d.labels = (0..rng.below(4))
-                    .map(|_| Label {
-                        span: rng.span(text.len()),
-                        message: words[rng.below(words.len())].to_string(),
-                    })
-                    .collect();
-                d.message = format!("made up {}", words[rng.below(words.len())]);
-                d.notes = (0..rng.below(3))
-                    .map(|_| words[rng.below(words.len())].to_string())
-                    .collect();
-                d.severity = [
-                    Severity::Error,
-                    Severity::Warning,
-                    Severity::Info,
-                    Severity::Hint,
-                ][i % 4];
+                rng.vary(&mut d, text.len(), &words, i);
                 if i % 3 == 0 {
                     d.fix = None;
                 }
