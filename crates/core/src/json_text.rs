@@ -9,33 +9,15 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // `bytes[start..]` is yet to be copied; `i` is where the search for the next escape goes on.
+    // `bytes[start..]` is yet to be copied.
     let mut start = 0;
-    let mut i = 0;
     loop {
-        // Whole words of eight bytes while none needs escaping (in most strings none does).
-        while let Some(word) = bytes.get(i..i + 8) {
-            let mut eight = [0; 8];
-            eight.copy_from_slice(word);
-            if needs_escape(u64::from_le_bytes(eight)) {
-                break;
-            }
-            i += 8;
-        }
-        let end = bytes.len().min(i + 8);
-        let Some(at) = bytes[i..end]
-            .iter()
-            .position(|&b| escaped(b))
-            .map(|p| i + p)
-        else {
-            if end == bytes.len() {
-                break;
-            }
-            i = end;
-            continue;
+        let at = find_special(bytes, start);
+        let Some(&special) = bytes.get(at) else {
+            break;
         };
         out.extend_from_slice(&bytes[start..at]);
-        match bytes[at] {
+        match special {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
@@ -53,27 +35,42 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
             ]),
         }
         start = at + 1;
-        i = at + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
-/// Whether JSON needs `b` escaped.
-fn escaped(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// Whether any of the eight bytes in `word` is below 0x20, `"` or `\\` (the bit tricks of "Bit
-/// Twiddling Hacks": a byte below `n` or equal to zero sets its high bit in the result; the
-/// answer for the word as a whole is exact).
-fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * n as u64) & !x & HIGH;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    (below(word, 0x20) | zero(word ^ (ONES * b'"' as u64)) | zero(word ^ (ONES * b'\\' as u64)))
-        != 0
+/// The index of the first `"`, `\` or control character (below 0x20) at or after `i`, or
+/// `b.len()`: the bytes a JSON string cannot hold as they are. Eight bytes at a time (the
+/// zero-byte test of Mycroft's, as serde_json does it): in a manifest nearly every byte is inside
+/// a string, so this is the hot loop of the parsers (`parse::fast`, `project::strict`) and of
+/// the escaper above.
+pub fn find_special(b: &[u8], i: usize) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGHS: u64 = ONES << 7;
+    let mut offset = i;
+    while let Some(chunk) = b.get(offset..offset + 8) {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * u64::from(b'"'));
+        let quote = q.wrapping_sub(ONES) & !q;
+        let s = x ^ (ONES * u64::from(b'\\'));
+        let backslash = s.wrapping_sub(ONES) & !s;
+        let found = (control | quote | backslash) & HIGHS;
+        if found != 0 {
+            // The lowest flagged byte is exact (only bytes above a true hit can be flagged
+            // by a borrow).
+            return offset + (found.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    while let Some(&byte) = b.get(offset) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            return offset;
+        }
+        offset += 1;
+    }
+    b.len()
 }
 
 /// An integer, as serde_json writes it (through `itoa`, which it uses).
@@ -86,23 +83,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn needs_escape_is_exact_for_every_byte_in_every_lane() {
+    fn find_special_is_exact_for_every_byte_in_every_lane() {
         for b in 0..=255u8 {
             for lane in 0..8 {
                 let mut word = [b'a'; 8];
                 word[lane] = b;
                 let expected = b < 0x20 || b == b'"' || b == b'\\';
                 assert_eq!(
-                    needs_escape(u64::from_le_bytes(word)),
-                    expected,
+                    find_special(&word, 0),
+                    if expected { lane } else { 8 },
                     "{b:#x} at {lane}"
                 );
                 // Beside high bytes (UTF-8 continuation) and the byte just below and above.
                 let mut word = [0xc3, 0x9c, 0x80, 0xff, 0x21, 0x5b, 0x5d, 0x23];
                 word[lane] = b;
                 assert_eq!(
-                    needs_escape(u64::from_le_bytes(word)),
-                    expected,
+                    find_special(&word, 0),
+                    if expected { lane } else { 8 },
                     "{b:#x} at {lane}"
                 );
             }

@@ -21,6 +21,7 @@ use jsonc_parser::ast::{
 use jsonc_parser::common::Range;
 
 use super::MAX_DEPTH;
+use crate::json_text::find_special;
 
 /// Parses `text` if it is strict JSON (one value, with only JSON whitespace around it), into
 /// the tree [`super::parse_permissive`] would give; `None` for anything else. Never panics.
@@ -350,35 +351,4 @@ fn hex4(b: &[u8], i: usize) -> Option<u32> {
         value = value * 16 + u32::from(v);
     }
     Some(value)
-}
-
-/// The index of the first `"`, `\` or control character (below 0x20) at or after `i`, or
-/// `b.len()`. Eight bytes at a time (the zero-byte test of Mycroft's, as serde_json does it):
-/// in a manifest nearly every byte is inside a string, so this is the parser's hot loop.
-fn find_special(b: &[u8], i: usize) -> usize {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGHS: u64 = ONES << 7;
-    let mut offset = i;
-    while let Some(chunk) = b.get(offset..offset + 8) {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
-        let control = x.wrapping_sub(ONES * 0x20) & !x;
-        let q = x ^ (ONES * u64::from(b'"'));
-        let quote = q.wrapping_sub(ONES) & !q;
-        let s = x ^ (ONES * u64::from(b'\\'));
-        let backslash = s.wrapping_sub(ONES) & !s;
-        let found = (control | quote | backslash) & HIGHS;
-        if found != 0 {
-            // The lowest flagged byte is exact (only bytes above a true hit can be flagged
-            // by a borrow).
-            return offset + (found.trailing_zeros() / 8) as usize;
-        }
-        offset += 8;
-    }
-    while let Some(&byte) = b.get(offset) {
-        if byte == b'"' || byte == b'\\' || byte < 0x20 {
-            return offset;
-        }
-        offset += 1;
-    }
-    b.len()
 }

@@ -277,44 +277,15 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past the bytes of a string that stand for themselves, to its closing quote or a
-    /// backslash; `None` at a control character or the end of the text. Eight bytes at a time
-    /// (a word's bytes tested at once for `"`, `\\` and the control characters), the last few
-    /// of the text one by one.
+    /// backslash; `None` at a control character or the end of the text.
     fn plain_run(&mut self) -> Option<()> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let bytes = self.bytes;
-        let mut pos = self.pos;
-        while let Some(chunk) = bytes.get(pos..pos + 8) {
-            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-                break;
-            };
-            let x = u64::from_le_bytes(word);
-            let quote = x ^ (ONES * u64::from(b'"'));
-            let backslash = x ^ (ONES * u64::from(b'\\'));
-            // A byte is zero in `quote` where `x` has a quote (and so on): the high bit of
-            // `(v - 1) & !v` is set at the lowest such byte, never when there is none.
-            let special = (quote.wrapping_sub(ONES) & !quote)
-                | (backslash.wrapping_sub(ONES) & !backslash)
-                | (x.wrapping_sub(ONES * 0x20) & !x);
-            if special & HIGH != 0 {
-                // The lowest flagged byte is the first special one (a flag above it may be
-                // a borrow's, never one below).
-                pos += (special & HIGH).trailing_zeros() as usize / 8;
-                break;
-            }
-            pos += 8;
-        }
-        loop {
-            let b = *bytes.get(pos)?;
-            if b == b'"' || b == b'\\' {
+        let pos = crate::json_text::find_special(self.bytes, self.pos);
+        match self.bytes.get(pos)? {
+            b'"' | b'\\' => {
                 self.pos = pos;
-                return Some(());
+                Some(())
             }
-            if b < 0x20 {
-                return None;
-            }
-            pos += 1;
+            _ => None,
         }
     }
 
