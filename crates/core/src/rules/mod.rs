@@ -157,24 +157,25 @@ pub struct Context<'a> {
     pub caches: Caches<'a>,
 }
 
-/// What several rules would otherwise recompute: filled lazily, once per lint.
+/// What several rules would otherwise recompute: filled lazily, once per lint (by whichever
+/// rule asks first: [`run_all`] may run rules on two threads, and the other waits for it).
 #[derive(Default)]
 pub struct Caches<'a> {
     /// The lock's entries by package name (the first entry of a name), built on the first
     /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
     /// quadratic.
-    locked: std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
+    locked: std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
     /// [`crate::url::check_registry_url`] of each of [`Context::registry_urls`], in that order:
     /// the URL rules read it instead of parsing every URL again, rule after rule.
     registry_urls:
-        std::cell::OnceCell<Vec<Result<crate::url::RegistryUrl, crate::url::UrlProblem>>>,
+        std::sync::OnceLock<Vec<Result<crate::url::RegistryUrl, crate::url::UrlProblem>>>,
     /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
     dependencies:
-        std::cell::OnceCell<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
+        std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
     /// [`crate::version::source_kind`] of each dependency's value (`None`: not a string), in
     /// manifest order: the rules that ask what a value is read it instead of classifying every
     /// value again, rule after rule.
-    source_kinds: std::cell::OnceCell<Vec<Option<crate::version::SourceKind>>>,
+    source_kinds: std::sync::OnceLock<Vec<Option<crate::version::SourceKind>>>,
 }
 
 impl<'a> Context<'a> {
@@ -479,13 +480,78 @@ pub fn rule(id: &str) -> Option<&'static RuleMeta> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
-/// Runs every rule.
+/// Texts at least this long have their rules run on two threads (when the machine has two
+/// cores): below it a thread costs more than it saves. A typical manifest is a few kilobytes.
+pub(crate) const PARALLEL_FROM: usize = 256 * 1024;
+
+/// The rules whose work grows with every dependency or scope: on two threads they are handed
+/// out first, so that neither thread is left with one of them at the end while the other idles.
+static HEAVY: &[&RuleMeta] = &[
+    &UNSCOPED_DEPENDENCY,
+    &INVALID_PACKAGE_NAME,
+    &DUPLICATE_KEY,
+    &REDUNDANT_SCOPE,
+    &GIT_URL_CREDENTIALS,
+];
+
+/// Runs every rule. The diagnostics come in [`RULES`] order, each rule's in the order it
+/// reported them, whether the rules ran on one thread or two.
 pub(crate) fn run_all(ctx: &Context<'_>) -> Vec<Diagnostic> {
+    let rules: Vec<&RuleMeta> = RULES
+        .iter()
+        .copied()
+        .filter(|r| r.files.covers(ctx.kind))
+        .collect();
+    if ctx.text.len() >= PARALLEL_FROM && two_cores() && !tests::one_thread() {
+        if let Some(out) = run_on_two_threads(ctx, &rules) {
+            return out;
+        }
+    }
     let mut out = Vec::new();
-    for rule in RULES.iter().filter(|r| r.files.covers(ctx.kind)) {
+    for rule in rules {
         (rule.check)(ctx, &mut out);
     }
     out
+}
+
+fn two_cores() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// [`run_all`]'s work shared by this thread and one more: each takes the next rule (the
+/// [`HEAVY`] ones first) until none is left. `None` when the thread could not be started.
+fn run_on_two_threads(ctx: &Context<'_>, rules: &[&RuleMeta]) -> Option<Vec<Diagnostic>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..rules.len())
+        .filter(|&i| HEAVY.contains(&rules[i]))
+        .collect();
+    order.extend((0..rules.len()).filter(|&i| !HEAVY.contains(&rules[i])));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let mut out = Vec::new();
+            (rules[i].check)(ctx, &mut out);
+            done.push((i, out));
+        }
+        done
+    };
+    let mut done = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("manifest-lint rules".into())
+            .spawn_scoped(scope, work)
+            .ok()?;
+        let mut done = work();
+        // A rule that panicked on the other thread panics here, as it would have run alone.
+        done.extend(
+            other
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        Some(done)
+    })?;
+    done.sort_unstable_by_key(|(i, _)| *i);
+    Some(done.into_iter().flat_map(|(_, out)| out).collect())
 }
 
 /// The closest candidate to `word` by Jaro-Winkler similarity, when it is close enough to be
@@ -519,9 +585,64 @@ pub(crate) mod prelude {
     }
 }
 
+/// Outside the tests no run is held to one thread.
+#[cfg(not(test))]
+mod tests {
+    pub(super) fn one_thread() -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Set by a test to have the lints on its thread run every rule on that one thread.
+        static ONE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    pub(super) fn one_thread() -> bool {
+        ONE_THREAD.with(std::cell::Cell::get)
+    }
+
+    /// Every fixture, padded with trailing white space (the same JSON, the same spans) to the
+    /// length that has the rules run on two threads, gives the very diagnostics, in the very
+    /// order, that one thread gives.
+    #[test]
+    fn two_threads_report_what_one_thread_does() {
+        assert!(
+            two_cores(),
+            "this test needs two cores to run the rules on two threads"
+        );
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut files = 0;
+        let mut reported = std::collections::BTreeSet::new();
+        for dir in std::fs::read_dir(&fixtures).expect("tests/fixtures") {
+            for name in ["fail.json", "pass.json"] {
+                let Ok(text) = std::fs::read_to_string(dir.as_ref().unwrap().path().join(name))
+                else {
+                    continue;
+                };
+                let padded = format!("{text}{}", " ".repeat(PARALLEL_FROM));
+                let options = crate::LintOptions::default();
+                let two = crate::lint(&padded, &options).diagnostics;
+                ONE_THREAD.with(|one| one.set(true));
+                let one = crate::lint(&padded, &options).diagnostics;
+                ONE_THREAD.with(|one| one.set(false));
+                assert_eq!(two, one, "{name} in {:?}", dir.unwrap().path());
+                reported.extend(one.iter().map(|d| d.rule.id));
+                files += 1;
+            }
+        }
+        assert!(files > 50, "only {files} fixtures read");
+        assert!(
+            reported.len() > 25,
+            "only {} rules reported",
+            reported.len()
+        );
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
