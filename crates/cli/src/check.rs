@@ -119,64 +119,77 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         });
         options.facts = facts.as_ref();
         let shown = path.display().to_string();
-        let (text, analysis) = match std::str::from_utf8(&bytes) {
-            Ok(text) if fixing => {
-                if args.fix && !args.diff {
-                    // Temporary files a crashed run left beside the manifest go.
-                    if let Some(dir) = std::fs::canonicalize(&path)
-                        .ok()
-                        .and_then(|p| p.parent().map(Path::to_path_buf))
-                    {
-                        fixing::remove_stale_temp_files(&dir);
-                    }
+        // Not fixing: the bytes become the report's text as they are (a 5 MB manifest is
+        // neither validated twice nor copied).
+        let (text, analysis) = if !fixing {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let analysis = manifest_lint_core::lint(&text, &options);
+                    (text, analysis)
                 }
-                let outcome = fix_all(text, &options, &fix_options);
-                if outcome.withheld > 0 {
-                    crate::warn(format!(
-                        "not applying {} to {shown}: the result would still not be valid JSON; \
-                         mend its syntax errors first{}",
-                        fixing::fixes(outcome.withheld),
-                        if args.unsafe_fixes {
-                            ""
-                        } else {
-                            " (some have a fix under --unsafe-fixes)"
+                Err(not_utf8) => {
+                    let (text, analysis) = lint_bytes(not_utf8.as_bytes(), &options);
+                    (text.into_owned(), analysis)
+                }
+            }
+        } else {
+            match std::str::from_utf8(&bytes) {
+                Ok(text) => {
+                    if args.fix && !args.diff {
+                        // Temporary files a crashed run left beside the manifest go.
+                        if let Some(dir) = std::fs::canonicalize(&path)
+                            .ok()
+                            .and_then(|p| p.parent().map(Path::to_path_buf))
+                        {
+                            fixing::remove_stale_temp_files(&dir);
                         }
-                    ));
-                }
-                if outcome.changed() {
-                    let counts = fixing::by_rule(&outcome.applied);
-                    let n = fixing::fixes(outcome.total());
-                    if args.diff {
-                        would_fix += outcome.total();
-                        let secrets = secret_strings(text, &outcome.analysis, &outcome.text);
-                        diffs.push_str(&mask(
-                            &fixing::unified_diff(&shown, text, &outcome.text),
-                            &secrets,
+                    }
+                    let outcome = fix_all(text, &options, &fix_options);
+                    if outcome.withheld > 0 {
+                        crate::warn(format!(
+                            "not applying {} to {shown}: the result would still not be valid JSON; \
+                         mend its syntax errors first{}",
+                            fixing::fixes(outcome.withheld),
+                            if args.unsafe_fixes {
+                                ""
+                            } else {
+                                " (some have a fix under --unsafe-fixes)"
+                            }
                         ));
-                        fix_lines.push(format!("Would apply {n} to {shown} ({counts})."));
-                    } else {
-                        match fixing::write_atomically(&path, &bytes, &outcome.text) {
-                            Ok(()) => fix_lines.push(format!("Applied {n} to {shown} ({counts}).")),
-                            Err(message) => {
-                                crate::error(message);
-                                io_failed = true;
-                                let analysis = manifest_lint_core::lint(text, &options);
-                                reports.push(report(shown, text.to_string(), analysis, kind));
-                                continue;
+                    }
+                    if outcome.changed() {
+                        let counts = fixing::by_rule(&outcome.applied);
+                        let n = fixing::fixes(outcome.total());
+                        if args.diff {
+                            would_fix += outcome.total();
+                            let secrets = secret_strings(text, &outcome.analysis, &outcome.text);
+                            diffs.push_str(&mask(
+                                &fixing::unified_diff(&shown, text, &outcome.text),
+                                &secrets,
+                            ));
+                            fix_lines.push(format!("Would apply {n} to {shown} ({counts})."));
+                        } else {
+                            match fixing::write_atomically(&path, &bytes, &outcome.text) {
+                                Ok(()) => {
+                                    fix_lines.push(format!("Applied {n} to {shown} ({counts})."))
+                                }
+                                Err(message) => {
+                                    crate::error(message);
+                                    io_failed = true;
+                                    let analysis = manifest_lint_core::lint(text, &options);
+                                    reports.push(report(shown, text.to_string(), analysis, kind));
+                                    continue;
+                                }
                             }
                         }
                     }
+                    (outcome.text, outcome.analysis)
                 }
-                (outcome.text, outcome.analysis)
-            }
-            Err(_) if fixing => {
-                crate::error(format!("not fixing `{shown}`: it is not UTF-8"));
-                let (text, analysis) = lint_bytes(&bytes, &options);
-                (text.into_owned(), analysis)
-            }
-            _ => {
-                let (text, analysis) = lint_bytes(&bytes, &options);
-                (text.into_owned(), analysis)
+                Err(_) => {
+                    crate::error(format!("not fixing `{shown}`: it is not UTF-8"));
+                    let (text, analysis) = lint_bytes(&bytes, &options);
+                    (text.into_owned(), analysis)
+                }
             }
         };
         let packages = project
