@@ -2,7 +2,10 @@
 //!
 //! Pure and synchronous: text in, diagnostics and a resolution model out. Spans are byte offsets
 //! into the text; [`text::LineIndex`] turns them into lines and columns at the edges. Facts from
-//! the network arrive as [`facts::OnlineFacts`]; the core never fetches anything.
+//! the network arrive as [`facts::OnlineFacts`]; the core never fetches anything. A text of
+//! 256 KiB or more has its rules run on two threads where the machine has two cores (scoped
+//! threads, joined before [`lint`] returns: the call stays synchronous, and its result is the
+//! same).
 //!
 //! ```
 //! use manifest_lint_core::{lint, LintOptions};
