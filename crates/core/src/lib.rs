@@ -206,7 +206,7 @@ impl Analysis {
             if embedded(name) {
                 continue;
             }
-            let winner = self.resolver.resolve(name).winner;
+            let winner = self.resolver.winner(name);
             let overrides_builtins =
                 winner.is_some_and(|w| registries[w.registry].override_built_ins == Some(true));
             if !overrides_builtins && (name.starts_with("com.unity.modules.") || builtin(name)) {

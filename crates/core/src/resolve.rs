@@ -350,6 +350,47 @@ mod tests {
         (e.registry.name, e.scope)
     }
 
+    /// [`super::Resolver::winner`], the look-up without ties and losers that the rules and the
+    /// project graph use, names the winner [`super::Resolver::resolve`] names: for every name
+    /// made of the scopes' segments (a scope itself, its prefixes, longer names, near misses)
+    /// over scopes that nest, repeat within a registry and across registries.
+    #[test]
+    fn winner_is_resolves_winner() {
+        let text = r#"{"scopedRegistries": [
+          {"name": "A", "url": "https://a.example.com", "scopes": ["com.a", "com.a.b.c", "com.a", "org"]},
+          {"name": "B", "url": "https://b.example.com", "scopes": ["com.a.b", "com.a.b.c", "com.ab", "o"]},
+          {"name": "C", "url": "https://c.example.com", "scopes": ["com.a.b.c.d", "org", "com.a.b"]}
+        ]}"#;
+        let analysis = lint(text, &LintOptions::default());
+        let segments = ["com", "a", "b", "c", "d", "ab", "org", "o", ""];
+        let mut names = vec![String::new()];
+        let mut checked = 0;
+        let mut scoped = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::new();
+            for name in &names {
+                for segment in segments {
+                    longer.push(if name.is_empty() {
+                        segment.to_string()
+                    } else {
+                        format!("{name}.{segment}")
+                    });
+                }
+            }
+            for name in &longer {
+                let resolution = analysis.resolver.resolve(name);
+                assert_eq!(analysis.resolver.winner(name), resolution.winner, "{name}");
+                checked += 1;
+                scoped += usize::from(resolution.winner.is_some());
+            }
+            names = longer;
+        }
+        assert!(
+            checked > 60_000 && scoped > 5_000,
+            "{checked} names, {scoped} scoped"
+        );
+    }
+
     #[test]
     fn the_manuals_worked_example() {
         let cases = [

@@ -614,7 +614,7 @@ impl<'a> Context<'a, '_> {
         let lock: &'a HashMap<String, LockRecord> = self.lock;
         let manifest: &'a Manifest = self.manifest;
         let record = lock.get(name);
-        let winner = self.resolver.resolve(name).winner;
+        let winner = self.resolver.winner(name);
         // It comes with the Editor when the lock says so, or when it is a module that no
         // matching registry overrides.
         let builtin = record.is_some_and(|r| r.source.as_deref() == Some("builtin"))

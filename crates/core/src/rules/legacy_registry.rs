@@ -55,7 +55,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 || ctx
                     .locked(name)
                     .is_some_and(|e| e.source.as_deref() == Some("builtin"));
-            registry_version && !builtin && ctx.resolver.resolve(name).is_default()
+            registry_version && !builtin && ctx.resolver.winner(name).is_none()
         })
         .map(|(d, _)| d.name.value.as_str())
         .collect();

@@ -181,7 +181,7 @@ pub struct Caches<'a> {
 impl<'a> Context<'a> {
     /// The URL and display name of the registry a package resolves to.
     pub fn registry_for(&self, package: &str) -> (&str, String) {
-        match self.resolver.resolve(package).winner {
+        match self.resolver.winner(package) {
             Some(winner) => {
                 let registry = &self.manifest.registries()[winner.registry];
                 (

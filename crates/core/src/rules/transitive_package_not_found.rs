@@ -51,7 +51,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let registry = registry_words(ctx.manifest, url);
-        let scoped = !ctx.resolver.resolve(name).is_default();
+        let scoped = ctx.resolver.winner(name).is_some();
         report_at_roots(project, ctx.manifest, name, out, |span, chain| {
             let d = Diagnostic::new(
                 &TRANSITIVE_PACKAGE_NOT_FOUND,

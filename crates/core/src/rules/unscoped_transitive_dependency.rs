@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             || package.requested_by.iter().any(|r| r == "manifest")
             || crate::known::served_by_unity(name)
             || super::dependency_names::problem(name).is_some()
-            || !ctx.resolver.resolve(name).is_default()
+            || ctx.resolver.winner(name).is_some()
         {
             continue;
         }
