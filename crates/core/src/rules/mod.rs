@@ -164,14 +164,13 @@ pub struct Caches<'a> {
     /// The lock's entries by package name (the first entry of a name), built on the first
     /// [`Context::locked`] call: a linear search per dependency made a large manifest with a lock
     /// quadratic.
-    locked: std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::lock::LockEntry>>,
+    locked: std::sync::OnceLock<rustc_hash::FxHashMap<&'a str, &'a crate::lock::LockEntry>>,
     /// [`crate::url::check_registry_url`] of each of [`Context::registry_urls`], in that order:
     /// the URL rules read it instead of parsing every URL again, rule after rule.
     registry_urls:
         std::sync::OnceLock<Vec<Result<crate::url::RegistryUrl, crate::url::UrlProblem>>>,
     /// The manifest's dependencies by name (the last entry of a name), for [`Context::dependency`].
-    dependencies:
-        std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::model::Dependency>>,
+    dependencies: std::sync::OnceLock<rustc_hash::FxHashMap<&'a str, &'a crate::model::Dependency>>,
     /// [`crate::version::source_kind`] of each dependency's value (`None`: not a string), in
     /// manifest order: the rules that ask what a value is read it instead of classifying every
     /// value again, rule after rule.
@@ -205,7 +204,10 @@ impl<'a> Context<'a> {
     pub fn locked(&self, package: &str) -> Option<&'a crate::lock::LockEntry> {
         let lock: &'a crate::lock::LockFile = self.lock?.as_ref().ok()?;
         let index = self.caches.locked.get_or_init(|| {
-            let mut index = std::collections::HashMap::with_capacity(lock.entries.len());
+            let mut index = rustc_hash::FxHashMap::with_capacity_and_hasher(
+                lock.entries.len(),
+                Default::default(),
+            );
             for entry in &lock.entries {
                 index.entry(entry.name.as_str()).or_insert(entry);
             }
