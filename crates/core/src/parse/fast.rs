@@ -33,8 +33,10 @@ pub fn parse_strict(text: &str) -> Option<Value<'_>> {
         values: Vec::new(),
         // Room for a property every 32 bytes (a manifest's dependency line is about 30), so
         // that a large `dependencies` grows the stack seldom or never: each regrowth copied
-        // every property so far into new memory. Room not written to costs no memory.
-        props: Vec::with_capacity(text.len() / 32),
+        // every property so far into new memory. Room not written to costs no memory, but
+        // address space does: at most a million properties (about 100 MB) are reserved, so a
+        // huge text of white space reserves no gigabyte.
+        props: Vec::with_capacity((text.len() / 32).min(1 << 20)),
     };
     parser.skip_whitespace();
     let value = parser.value(0)?;
